@@ -1,0 +1,105 @@
+// `mlops doctor`: what a bug report needs and what a user checks first.
+#include <CLI/Version.hpp>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/library_versions.hpp"
+#include "core/link_probe.hpp"
+#include "remotes/library_versions.hpp"
+#include "remotes/url.hpp"
+#include "version.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops::cli {
+namespace {
+
+json locations(const Config& config, const std::string& section) {
+  json out = json::array();
+  for (const auto& name : config.names_in(section)) {
+    std::string url = config.get_string(section + "." + name + ".url");
+    json entry{{"name", name}, {"url", url}};
+    try {
+      entry["scheme"] = parse_remote_url(url).scheme;
+      entry["valid"] = true;
+    } catch (const Error& e) {
+      entry["valid"] = false;
+      entry["problem"] = e.what();
+    }
+    out.push_back(entry);
+  }
+  return out;
+}
+
+void render(Output& out, const json& doc) {
+  out.line(out.paint(Color::bold, "mlops " + doc["version"].get<std::string>()));
+  for (const auto& [name, version] : doc["libraries"].items()) out.line("  " + name + " " + version.get<std::string>());
+  const json& repo = doc["repository"];
+  if (repo.is_null()) {
+    out.line("repository: none (not inside an mlops repository)");
+  } else {
+    out.line("repository: " + repo["root"].get<std::string>());
+    out.line("cache:      " + repo["cache"].get<std::string>());
+    std::string links;
+    for (const auto& l : repo["link_types"]) {
+      bool works = l["works"].get<bool>();
+      links += " " + out.paint(works ? Color::green : Color::red,
+                               l["type"].get<std::string>() + (works ? " yes" : " no"));
+    }
+    out.line("link types:" + links);
+    out.line("configured: core.link_type=" + repo["link_type"].get<std::string>());
+  }
+  for (const char* section : {"remotes", "targets"}) {
+    if (doc[section].empty()) {
+      out.line(std::string(section) + ": none");
+      continue;
+    }
+    out.line(std::string(section) + ":");
+    for (const auto& r : doc[section]) {
+      std::string text = "  " + r["name"].get<std::string>() + "  " + r["url"].get<std::string>();
+      if (!r["valid"].get<bool>()) text += "  " + out.paint(Color::red, r["problem"].get<std::string>());
+      out.line(text);
+    }
+  }
+}
+
+}  // namespace
+
+void setup_doctor(CLI::App& cmd, Context& ctx) {
+  cmd.footer(
+      "Prints the versions of mlops and its libraries, the repository and cache paths, which\n"
+      "link types work between the cache and the workspace (probed by trying each), and the\n"
+      "configured remotes and targets. Works outside a repository too.");
+  ctx.on_run(&cmd, [&ctx] {
+    json libs = json::object();
+    for (const auto& [n, v] : core_library_versions()) libs[n] = v;
+    for (const auto& [n, v] : remote_library_versions()) libs[n] = v;
+    libs["CLI11"] = CLI11_VERSION;
+    libs["nlohmann_json"] = std::to_string(NLOHMANN_JSON_VERSION_MAJOR) + "." +
+                            std::to_string(NLOHMANN_JSON_VERSION_MINOR) + "." +
+                            std::to_string(NLOHMANN_JSON_VERSION_PATCH);
+    json doc{{"version", kVersion}, {"libraries", libs}, {"repository", nullptr}};
+    const Config& config = ctx.config();
+    if (Repo::find_root(fs::current_path())) {
+      Repo& repo = ctx.repo();
+      json links = json::array();
+      for (const auto& l : probe_link_types(repo.cache_dir(), repo.root()))
+        links.push_back({{"type", l.type}, {"works", l.works}, {"reason", l.reason}});
+      doc["repository"] = {{"root", repo.root().string()},
+                           {"cache", repo.cache_dir().string()},
+                           {"tmp", repo.tmp_dir().string()},
+                           {"link_type", config.get_string("core.link_type")},
+                           {"link_types", links}};
+    }
+    doc["remotes"] = locations(config, "remote");
+    doc["targets"] = locations(config, "target");
+    json unknown = json::array();
+    for (const auto& u : config.unknown_keys()) unknown.push_back(u);
+    doc["unknown_config_keys"] = unknown;
+    ctx.out().result(doc, [&] { render(ctx.out(), doc); });
+    for (const auto& u : config.unknown_keys()) ctx.out().warn("unknown config key " + u);
+  });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,52 @@
+#include "command_table.hpp"
+
+#include <array>
+
+#include "commands.hpp"
+#include "version.hpp"
+
+namespace mlops::cli {
+namespace {
+
+// Rows whose name starts with "__" are internal (build-time generators):
+// hidden from help, man pages and completions.
+constexpr std::array kCommands{
+    Command{"init", "Create an mlops repository in the current directory", setup_init},
+    Command{"config", "Get, set and list configuration values", setup_config},
+    Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},
+    Command{"help", "Show help for mlops or one of its commands", setup_help},
+    Command{"completion", "Print a shell completion script (bash, zsh, fish)", setup_completion},
+    Command{"__man", "", setup_man},
+};
+
+}  // namespace
+
+std::span<const Command> commands() { return kCommands; }
+
+void build_app(CLI::App& app, Context& ctx) {
+  app.name("mlops");
+  app.description("Version data and models next to your code, run pipelines, register and deliver models.");
+  app.set_version_flag("--version", std::string("mlops ") + kVersion);
+  app.set_help_all_flag("", "");
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+  auto& o = ctx.opts;
+  app.add_option("-C", o.chdir, "Run as if mlops was started in DIR")->type_name("DIR")->allow_extra_args(false);
+  app.add_option("-c", o.config_overrides, "Set a configuration value for this run")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  app.add_flag("--json", o.json, "Print one JSON document on stdout");
+  app.add_flag("-q,--quiet", o.quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", o.verbose, "Explain more (repeat for more)");
+  app.add_option("--color", o.color, "Colour in human output")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  for (const auto& c : commands()) {
+    bool hidden = c.name.substr(0, 2) == "__";
+    CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
+    if (hidden) sub->group("");
+    c.setup(*sub, ctx);
+  }
+}
+
+}  // namespace mlops::cli

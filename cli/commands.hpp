@@ -1,0 +1,16 @@
+#pragma once
+// Setup functions of the command table's rows; one cmd_<name>.cpp each.
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace mlops::cli {
+
+void setup_init(CLI::App& cmd, Context& ctx);
+void setup_config(CLI::App& cmd, Context& ctx);
+void setup_doctor(CLI::App& cmd, Context& ctx);
+void setup_help(CLI::App& cmd, Context& ctx);
+void setup_completion(CLI::App& cmd, Context& ctx);
+void setup_man(CLI::App& cmd, Context& ctx);
+
+}  // namespace mlops::cli

@@ -1,0 +1,11 @@
+# `cpack` builds a .deb and a .tar.gz of what `cmake --install` installs.
+set(CPACK_PACKAGE_NAME mlops)
+set(CPACK_PACKAGE_VENDOR "mlops developers")
+set(CPACK_PACKAGE_CONTACT "mlops developers <mlops@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_GENERATOR "DEB;TGZ")
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_PACKAGE_FILE_NAME "mlops-${PROJECT_VERSION}-${CMAKE_SYSTEM_NAME}-${CMAKE_SYSTEM_PROCESSOR}")
+include(CPack)
