@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing mlops needs, from Debian bookworm packages.
+# Idempotent and fast when everything is present: apt is only called when a
+# package is missing. Run as root (or with sudo available).
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  g++ cmake ninja-build make pkg-config git ca-certificates
+  libcli11-dev libgit2-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libzstd-dev
+  libyaml-cpp-dev catch2 nlohmann-json3-dev libfmt-dev libarchive-dev libcpp-httplib-dev
+)
+# Tools the test suites drive: real git repositories, man page rendering,
+# completion loading in real shells.
+TEST_PACKAGES=(man-db bash python3 zsh fish)
+
+want=("${BUILD_PACKAGES[@]}")
+[[ "${1:-}" == "--with-tests" ]] && want+=("${TEST_PACKAGES[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+SUDO=()
+[[ $(id -u) -ne 0 ]] && SUDO=(sudo)
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+echo "install-deps: done"
