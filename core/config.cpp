@@ -74,6 +74,23 @@ void set_value(std::map<std::string, ConfigValue>& values, std::vector<std::stri
 
 YAML::Node emit_ready(const std::string& value) { return YAML::Node(value); }
 
+// Files written by `mlops config` read best in block style whatever style
+// (e.g. the template's `core: {}`) they were in.
+void block_style(YAML::Node node) {
+  if (node.IsMap() || node.IsSequence()) {
+    node.SetStyle(YAML::EmitterStyle::Block);
+    for (auto it = node.begin(); it != node.end(); ++it) block_style(node.IsMap() ? it->second : *it);
+  }
+}
+
+void save_yaml_file(const fs::path& file, YAML::Node root) {
+  block_style(root);
+  YAML::Emitter out;
+  out << root;
+  std::string text = root.size() == 0 ? "{}" : out.c_str();
+  write_file_atomic(file, text + "\n");
+}
+
 }  // namespace
 
 std::string_view config_level_name(ConfigLevel level) {
@@ -211,9 +228,7 @@ void config_file_set(const fs::path& file, const std::string& key, const std::st
   }
   chain.back()[parts.back()] = emit_ready(value);
   fs::create_directories(file.parent_path());
-  YAML::Emitter out;
-  out << root;
-  write_file_atomic(file, std::string(out.c_str()) + "\n");
+  save_yaml_file(file, root);
 }
 
 namespace {
@@ -230,9 +245,7 @@ bool remove_and_save(const fs::path& file, const std::string& key) {
   if (!fs::exists(file, ec)) return false;
   YAML::Node root = load_yaml_file(file);
   if (!remove_path(root, split(key, '.'), 0)) return false;
-  YAML::Emitter out;
-  out << root;
-  write_file_atomic(file, std::string(out.c_str()) + "\n");
+  save_yaml_file(file, root);
   return true;
 }
 }  // namespace
