@@ -1,0 +1,89 @@
+#include "pointer_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops {
+namespace {
+
+Error bad(const std::string& origin, const YAML::Mark& mark, const std::string& what) {
+  std::string where = origin;
+  if (!mark.is_null()) where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  return Error(Errc::usage, where + ": invalid pointer file: " + what);
+}
+
+uint64_t as_count(const std::string& origin, const YAML::Node& n, const char* key) {
+  const std::string& s = n.Scalar();
+  if (!n.IsScalar() || s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos)
+    throw bad(origin, n.Mark(), std::string(key) + " must be a non-negative whole number");
+  return std::stoull(s);
+}
+
+// A pointer's path must stay next to the pointer: no absolute paths, no "..".
+void check_path(const std::string& origin, const YAML::Node& n, const std::string& path) {
+  fs::path p(path);
+  bool ok = !path.empty() && p.is_relative();
+  for (const auto& part : p) ok = ok && part != ".." && part != ".";
+  if (!ok) throw bad(origin, n.Mark(), "path '" + path + "' must be relative and stay in its directory");
+}
+
+}  // namespace
+
+PointerFile parse_pointer(const std::string& text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw bad(origin, e.mark, e.msg);
+  }
+  if (!root.IsMap()) throw bad(origin, root.Mark(), "expected a mapping with `outs`");
+  YAML::Node outs = root["outs"];
+  if (!outs || !outs.IsSequence() || outs.size() == 0)
+    throw bad(origin, root.Mark(), "`outs` must be a non-empty list");
+  PointerFile p;
+  for (const auto& o : outs) {
+    if (!o.IsMap()) throw bad(origin, o.Mark(), "each out must be a mapping");
+    PointerOut out;
+    for (const char* required : {"path", "hash", "kind"})
+      if (!o[required] || !o[required].IsScalar()) throw bad(origin, o.Mark(), std::string("missing `") + required + "`");
+    out.path = o["path"].Scalar();
+    check_path(origin, o["path"], out.path);
+    auto h = Hash::try_parse(o["hash"].Scalar());
+    if (!h || o["hash"].Scalar().rfind("sha256:", 0) != 0)
+      throw bad(origin, o["hash"].Mark(), "hash must be sha256:<64 hex digits>");
+    out.hash = *h;
+    const std::string& kind = o["kind"].Scalar();
+    if (kind == "file") out.kind = OutKind::file;
+    else if (kind == "dir") out.kind = OutKind::dir;
+    else throw bad(origin, o["kind"].Mark(), "kind must be file or dir, not '" + kind + "'");
+    if (o["size"]) out.size = as_count(origin, o["size"], "size");
+    if (o["files"]) out.files = as_count(origin, o["files"], "files");
+    p.outs.push_back(out);
+  }
+  return p;
+}
+
+PointerFile read_pointer(const fs::path& file) { return parse_pointer(read_file(file), file.string()); }
+
+std::string format_pointer(const PointerFile& p) {
+  std::string name = p.outs.empty() ? "" : p.outs.front().path;
+  std::string out = "# mlops pointer: the content of `" + name + "` lives in the mlops cache\nouts:\n";
+  for (const auto& o : p.outs) {
+    YAML::Emitter path_text;  // quotes names YAML would misread
+    path_text << o.path;
+    out += "  - path: " + std::string(path_text.c_str()) + "\n";
+    out += "    hash: " + o.hash.str() + "\n";
+    out += std::string("    kind: ") + (o.kind == OutKind::dir ? "dir" : "file") + "\n";
+    out += "    size: " + std::to_string(o.size) + "\n";
+    if (o.kind == OutKind::dir) out += "    files: " + std::to_string(o.files) + "\n";
+  }
+  return out;
+}
+
+void write_pointer(const fs::path& file, const PointerFile& p) { write_file_atomic(file, format_pointer(p)); }
+
+}  // namespace mlops

@@ -1,0 +1,98 @@
+#include "state_index.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "error.hpp"
+#include "sqlite_db.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops {
+namespace {
+
+// How much older than the moment of hashing an mtime must be to be trusted.
+// Kernel file timestamps come from a coarse clock (a few ms); whole-second
+// timestamps (some network filesystems) need a full second.
+int64_t racy_window(int64_t mtime_ns) { return mtime_ns % 1000000000 == 0 ? 1000000000 : 50000000; }
+
+}  // namespace
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<FileStat> stat_file(const fs::path& p) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0) return std::nullopt;
+  return FileStat{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                  static_cast<uint64_t>(st.st_size)};
+}
+
+StateIndex::StateIndex(const fs::path& db_file) {
+  fs::create_directories(db_file.parent_path());
+  db_ = std::make_unique<SqliteDb>(db_file);
+  db_->exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+      "CREATE TABLE IF NOT EXISTS state(path TEXT PRIMARY KEY, dev INTEGER, ino INTEGER, mtime_ns INTEGER,"
+      " size INTEGER, hash BLOB, hashed_ns INTEGER) WITHOUT ROWID;");
+}
+
+StateIndex::~StateIndex() = default;
+
+void StateIndex::preload(const std::string& prefix) {
+  // Rows for `prefix` itself and everything below `prefix/`.
+  SqliteStmt q(*db_, "SELECT path, dev, ino, mtime_ns, size, hash, hashed_ns FROM state WHERE path = ?1 OR "
+                     "(path > ?2 AND path < ?3)");
+  q.bind(1, prefix).bind(2, prefix + "/").bind(3, prefix + "0");  // '0' sorts right after '/'
+  std::lock_guard lock(mu_);
+  while (q.step()) {
+    auto blob = q.column_blob(5);
+    if (blob.size() != 32) continue;
+    Entry e;
+    e.st = {static_cast<uint64_t>(q.column_int(1)), static_cast<uint64_t>(q.column_int(2)), q.column_int(3),
+            static_cast<uint64_t>(q.column_int(4))};
+    std::memcpy(e.hash.bytes.data(), blob.data(), 32);
+    e.hashed_ns = q.column_int(6);
+    cache_.emplace(std::string(q.column_text(0)), e);
+  }
+}
+
+std::optional<Hash> StateIndex::lookup(const std::string& path, const FileStat& st) const {
+  auto it = cache_.find(path);
+  if (it == cache_.end() || !(it->second.st == st)) return std::nullopt;
+  if (st.mtime_ns + racy_window(st.mtime_ns) > it->second.hashed_ns) return std::nullopt;
+  return it->second.hash;
+}
+
+void StateIndex::record(const std::string& path, const FileStat& st, const Hash& hash) {
+  std::lock_guard lock(mu_);
+  pending_.emplace_back(path, Entry{st, hash, now_ns()});
+}
+
+void StateIndex::flush() {
+  std::lock_guard lock(mu_);
+  if (pending_.empty()) return;
+  SqliteTxn txn(*db_);
+  SqliteStmt ins(*db_, "INSERT OR REPLACE INTO state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& [path, e] : pending_) {
+    ins.bind(1, path)
+        .bind(2, static_cast<int64_t>(e.st.dev))
+        .bind(3, static_cast<int64_t>(e.st.ino))
+        .bind(4, e.st.mtime_ns)
+        .bind(5, static_cast<int64_t>(e.st.size))
+        .bind_blob(6, e.hash.bytes.data(), 32)
+        .bind(7, e.hashed_ns);
+    ins.step();
+    ins.reset();
+    cache_[path] = e;
+  }
+  txn.commit();
+  pending_.clear();
+}
+
+}  // namespace mlops

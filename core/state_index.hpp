@@ -1,0 +1,64 @@
+#pragma once
+// The state index (DESIGN §3, STYLE §6): path -> (device, inode, mtime_ns,
+// size, hash) in SQLite under .mlops/tmp/, so that a file whose stat is
+// unchanged is never read again. A no-op `status` is then stat-only.
+//
+// Racy timestamps: a file modified in the same clock tick as the moment we
+// hashed it could change again without its mtime moving. Entries therefore
+// record when they were hashed, and an entry whose mtime is not safely older
+// than that moment is not trusted; the file is re-hashed next time (and then
+// recorded as trusted).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "digest.hpp"
+
+namespace mlops {
+
+struct FileStat {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  int64_t mtime_ns = 0;
+  uint64_t size = 0;
+  bool operator==(const FileStat&) const = default;
+};
+
+class SqliteDb;
+
+class StateIndex {
+ public:
+  explicit StateIndex(const std::filesystem::path& db_file);
+  ~StateIndex();
+
+  // Loads every entry under `prefix` (a repo-relative path) into memory, so
+  // lookups during a scan are hash-map probes, not queries.
+  void preload(const std::string& prefix);
+  // The recorded hash when the file's stat is unchanged and not racy.
+  std::optional<Hash> lookup(const std::string& path, const FileStat& st) const;
+  // Buffered; written by flush() in one transaction. Thread-safe.
+  void record(const std::string& path, const FileStat& st, const Hash& hash);
+  void flush();
+
+ private:
+  struct Entry {
+    FileStat st;
+    Hash hash;
+    int64_t hashed_ns;
+  };
+  std::unique_ptr<SqliteDb> db_;
+  std::unordered_map<std::string, Entry> cache_;
+  std::vector<std::pair<std::string, Entry>> pending_;
+  std::mutex mu_;
+};
+
+// lstat() -> FileStat; nullopt when the path does not exist.
+std::optional<FileStat> stat_file(const std::filesystem::path& p);
+int64_t now_ns();
+
+}  // namespace mlops
