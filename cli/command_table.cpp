@@ -13,6 +13,10 @@ namespace {
 constexpr std::array kCommands{
     Command{"init", "Create an mlops repository in the current directory", setup_init},
     Command{"config", "Get, set and list configuration values", setup_config},
+    Command{"add", "Track files and directories: store them in the cache, write pointer files", setup_add},
+    Command{"status", "Show how tracked paths in the workspace differ from their pointer files", setup_status},
+    Command{"checkout", "Restore tracked paths in the workspace from the cache", setup_checkout},
+    Command{"commit", "Record workspace changes of tracked paths in the cache and pointer files", setup_commit},
     Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},
     Command{"help", "Show help for mlops or one of its commands", setup_help},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", setup_completion},

@@ -9,6 +9,10 @@ namespace mlops::cli {
 void setup_init(CLI::App& cmd, Context& ctx);
 void setup_config(CLI::App& cmd, Context& ctx);
 void setup_doctor(CLI::App& cmd, Context& ctx);
+void setup_add(CLI::App& cmd, Context& ctx);
+void setup_commit(CLI::App& cmd, Context& ctx);
+void setup_status(CLI::App& cmd, Context& ctx);
+void setup_checkout(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);
 void setup_man(CLI::App& cmd, Context& ctx);

@@ -24,4 +24,21 @@ std::optional<fs::path> git_workdir(const fs::path& start) {
   return out;
 }
 
+bool git_tracks(const fs::path& workdir, const std::string& path) {
+  ensure_libgit2();
+  git_repository* repo = nullptr;
+  if (git_repository_open(&repo, workdir.c_str()) != 0) return false;
+  git_index* index = nullptr;
+  bool found = false;
+  if (git_repository_index(&index, repo) == 0) {
+    found = git_index_get_bypath(index, path.c_str(), 0) != nullptr;
+    size_t at = 0;
+    std::string prefix = path + "/";
+    if (!found && git_index_find_prefix(&at, index, prefix.c_str()) == 0) found = true;
+    git_index_free(index);
+  }
+  git_repository_free(repo);
+  return found;
+}
+
 }  // namespace mlops

@@ -1,0 +1,184 @@
+#include "checkout.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "error.hpp"
+#include "interrupt.hpp"
+#include "object_store.hpp"
+#include "workspace_scan.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops {
+namespace {
+
+mode_t umask_now() {
+  static const mode_t mask = [] {
+    mode_t m = ::umask(022);
+    ::umask(m);
+    return m;
+  }();
+  return mask;
+}
+
+void remove_path(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+  if (ec) throw Error(Errc::failure, "cannot remove " + p.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+Checkout::Checkout(fs::path repo_root, ObjectStore& store, StateIndex& state, CheckoutOptions options)
+    : root_(std::move(repo_root)), store_(store), state_(state), opt_(std::move(options)) {}
+
+void Checkout::collect_all(const TreeRef& ref, const std::string& path, std::vector<Job>& jobs,
+                           std::vector<std::string>& dirs) {
+  if (ref.kind != EntryKind::dir) {
+    jobs.push_back({path, ref.kind, ref.hash, false});
+    return;
+  }
+  dirs.push_back(path);
+  Tree t = parse_tree(store_.get_bytes(ref.hash), ref.hash.str());
+  for (const auto& e : t.entries) collect_all({e.kind, e.hash, e.size}, path + "/" + e.name, jobs, dirs);
+}
+
+// True when the workspace content at `path` can be recreated from the cache.
+bool Checkout::saved(const std::string& path) {
+  fs::path abs = root_ / path;
+  auto st = stat_file(abs);
+  if (!st) return true;
+  if (auto h = state_.lookup(path, *st)) return store_.contains(*h);
+  return false;
+}
+
+void Checkout::collect_dirs(const TreeRef& ref, const std::string& path, std::vector<std::string>& dirs) {
+  if (ref.kind != EntryKind::dir) return;
+  dirs.push_back(path);
+  Tree t = parse_tree(store_.get_bytes(ref.hash), ref.hash.str());
+  for (const auto& e : t.entries)
+    if (e.kind == EntryKind::dir) collect_dirs({e.kind, e.hash, e.size}, path + "/" + e.name, dirs);
+}
+
+// Turns the differences between workspace and target into deletions and
+// file jobs, leaving unsaved workspace changes alone unless forced.
+void Checkout::plan(const std::vector<FileChange>& changes, const std::string& rel, std::vector<Job>& jobs) {
+  std::vector<std::string> doomed;
+  for (const auto& c : changes) {
+    using T = FileChange::Type;
+    if (c.type == T::deleted || c.type == T::modified) {
+      if (!opt_.force && !saved(c.path)) {
+        stats_.refused.push_back(c.path);
+        continue;
+      }
+      if (c.type == T::deleted) doomed.push_back(c.path);
+      else jobs.push_back({c.path, c.new_kind, c.new_hash, true});
+    } else {
+      if (c.type == T::renamed) doomed.push_back(c.old_path);  // its content is the target's: saved
+      jobs.push_back({c.path, c.new_kind, c.new_hash, false});
+    }
+  }
+  // Deepest first, so that a file can make way for a directory of the same
+  // name and the other way round.
+  std::sort(doomed.rbegin(), doomed.rend());
+  for (const auto& d : doomed) {
+    remove_path(root_ / d);
+    stats_.deleted++;
+    // Directories emptied by the deletion go too; the target's are recreated.
+    for (fs::path p = fs::path(d).parent_path(); p.string().size() > rel.size(); p = p.parent_path())
+      if (::rmdir((root_ / p).c_str()) != 0) break;
+  }
+}
+
+void Checkout::apply(const std::string& rel, const TreeRef& target) {
+  std::vector<Job> jobs;
+  std::vector<std::string> dirs;
+  if (!stat_file(root_ / rel)) {
+    collect_all(target, rel, jobs, dirs);
+  } else {
+    WorkspaceScanner scanner(root_, state_, {nullptr, opt_.jobs, nullptr});
+    ScanResult now = scanner.scan(rel);
+    if (now.kind == target.kind && now.hash == target.hash) {
+      if (!opt_.relink) return;
+      collect_all(target, rel, jobs, dirs);
+      for (auto& j : jobs) j.replace = true;
+    } else {
+      TreeLoader load = [&](const Hash& h) -> std::optional<Tree> {
+        if (auto it = now.trees.find(h); it != now.trees.end()) return it->second;
+        if (!store_.contains(h)) return std::nullopt;
+        return parse_tree(store_.get_bytes(h), h.str());
+      };
+      plan(diff_trees(load, TreeRef{now.kind, now.hash, now.size}, target, rel), rel, jobs);
+      collect_dirs(target, rel, dirs);
+    }
+  }
+  for (const auto& d : dirs) fs::create_directories(root_ / d);
+  run_jobs(jobs);
+  state_.flush();
+}
+
+void Checkout::materialize(const Job& job, std::string& link_used) {
+  fs::path dst = root_ / job.path;
+  fs::create_directories(dst.parent_path());
+  // A replacement is built beside the old file and renamed over it.
+  fs::path tmp = job.replace ? dst.parent_path() / ("." + dst.filename().string() + ".mlops-new") : dst;
+  if (job.replace) remove_path(tmp);
+  if (job.kind == EntryKind::link) {
+    std::string target = store_.get_bytes(job.hash);
+    if (::symlink(target.c_str(), tmp.c_str()) != 0) throw_errno("cannot create link " + dst.string());
+    link_used = "symlink";
+  } else {
+    mode_t mode = (job.kind == EntryKind::exec ? 0777 : 0666) & ~umask_now();
+    link_used = store_.materialize(job.hash, tmp, opt_.link_types, mode);
+  }
+  if (job.replace) {
+    std::error_code ec;
+    if (fs::is_directory(dst, ec) && !fs::is_symlink(dst, ec)) remove_path(dst);
+    if (::rename(tmp.c_str(), dst.c_str()) != 0) throw_errno("cannot replace " + dst.string());
+  }
+  if (auto st = stat_file(dst)) state_.record(job.path, *st, job.hash);
+}
+
+void Checkout::run_jobs(std::vector<Job>& jobs) {
+  if (opt_.progress) opt_.progress->start("Checking out", jobs.size(), false);
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    std::map<std::string, uint64_t> used;
+    uint64_t created = 0, updated = 0;
+    try {
+      for (size_t i; (i = next++) < jobs.size();) {
+        check_interrupted();
+        std::string how;
+        materialize(jobs[i], how);
+        used[how]++;
+        (jobs[i].replace ? updated : created)++;
+        if (opt_.progress) opt_.progress->advance(1);
+      }
+    } catch (...) {
+      std::lock_guard lock(mu);
+      if (!failure) failure = std::current_exception();
+      next = jobs.size();
+    }
+    std::lock_guard lock(mu);
+    stats_.created += created;
+    stats_.updated += updated;
+    for (auto& [k, v] : used) stats_.link_types_used[k] += v;
+  };
+  int n = std::max(1, std::min<int>(opt_.jobs, static_cast<int>(jobs.size())));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (opt_.progress) opt_.progress->finish();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace mlops

@@ -1,0 +1,212 @@
+#include "workspace_scan.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+
+#include "error.hpp"
+#include "interrupt.hpp"
+#include "object_store.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops {
+namespace {
+
+struct Node {
+  std::string name;
+  EntryKind kind;
+  FileStat st;
+  Hash hash;
+  uint64_t size = 0;
+  uint64_t files = 0;
+  bool known = false;  // hash came from the state index and needs no read
+  std::vector<Node> children;
+};
+
+EntryKind kind_of(const struct stat& st, const fs::path& path) {
+  if (S_ISDIR(st.st_mode)) return EntryKind::dir;
+  if (S_ISLNK(st.st_mode)) return EntryKind::link;
+  if (S_ISREG(st.st_mode)) return (st.st_mode & S_IXUSR) ? EntryKind::exec : EntryKind::file;
+  throw Error(Errc::usage, "cannot track " + path.string() + ": not a regular file, directory or symbolic link");
+}
+
+FileStat to_file_stat(const struct stat& st) {
+  return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_size)};
+}
+
+// Reads a whole small file; returns false when it vanished meanwhile.
+void read_all(const fs::path& path, std::string& buf, uint64_t expected) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) throw_errno("cannot read " + path.string());
+  buf.resize(expected + 1);  // one spare byte detects growth
+  size_t got = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw_errno("cannot read " + path.string(), err);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+    if (got == buf.size()) buf.resize(buf.size() * 2);
+  }
+  ::close(fd);
+  buf.resize(got);
+}
+
+Hash hash_stream(const fs::path& path, std::string& buf, Hasher& hasher) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) throw_errno("cannot read " + path.string());
+  buf.resize(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw_errno("cannot read " + path.string(), err);
+    }
+    if (n == 0) break;
+    hasher.update(buf.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return hasher.finish();
+}
+
+}  // namespace
+
+WorkspaceScanner::WorkspaceScanner(fs::path repo_root, StateIndex& state, ScanOptions options)
+    : root_(std::move(repo_root)), state_(state), opt_(options) {}
+
+ScanResult WorkspaceScanner::scan(const std::string& rel) {
+  state_.preload(rel);
+  std::vector<std::pair<Node*, std::string>> work;  // nodes to read, with their relative paths
+
+  // Phase 1: walk and stat (single thread: the kernel's dentry cache makes this cheap).
+  auto visit = [&](auto& self, Node& node, const std::string& path) -> void {
+    check_interrupted();
+    fs::path abs = root_ / path;
+    struct stat st {};
+    if (::lstat(abs.c_str(), &st) != 0) throw_errno("cannot stat " + abs.string());
+    counters_.files_stated++;
+    node.kind = kind_of(st, abs);
+    node.st = to_file_stat(st);
+    if (node.kind != EntryKind::dir) {
+      if (auto h = state_.lookup(path, node.st); h && !(opt_.store && !opt_.store->contains(*h))) {
+        node.hash = *h;
+        node.known = true;
+      } else {
+        work.emplace_back(&node, path);
+      }
+      node.size = node.st.size;
+      node.files = node.kind == EntryKind::link ? 0 : 1;
+      return;
+    }
+    DIR* d = ::opendir(abs.c_str());
+    if (!d) throw_errno("cannot read directory " + abs.string());
+    while (dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      check_entry_name(name, (abs / name).string());
+      node.children.push_back(Node{name, EntryKind::file, {}, {}, 0, 0, false, {}});
+    }
+    ::closedir(d);
+    std::sort(node.children.begin(), node.children.end(), [](const Node& a, const Node& b) { return a.name < b.name; });
+    for (auto& c : node.children) self(self, c, path + "/" + c.name);
+  };
+  Node root;
+  visit(visit, root, rel);
+
+  // Phase 2: read, hash and store what the state index could not vouch for, in parallel.
+  uint64_t total_bytes = 0;
+  for (auto& [n, p] : work) total_bytes += n->st.size;
+  if (opt_.progress) opt_.progress->start(opt_.store ? "Storing" : "Hashing", total_bytes, true);
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mu;
+  uint64_t threshold = opt_.store ? opt_.store->pack_threshold() : (1u << 20);
+  auto worker = [&] {
+    std::string buf;
+    Hasher hasher;
+    try {
+      for (size_t i; (i = next++) < work.size();) {
+        check_interrupted();
+        auto& [node, path] = work[i];
+        fs::path abs = root_ / path;
+        if (node->kind == EntryKind::link) {
+          std::error_code ec;
+          std::string target = fs::read_symlink(abs, ec).string();
+          if (ec) throw Error(Errc::failure, "cannot read link " + abs.string() + ": " + ec.message());
+          node->hash = hash_bytes(target);
+          if (opt_.store) opt_.store->put_small(node->hash, target);
+          node->size = target.size();
+        } else if (node->st.size < threshold) {
+          read_all(abs, buf, node->st.size);
+          hasher.update(buf.data(), buf.size());
+          node->hash = hasher.finish();
+          node->size = buf.size();
+          if (opt_.store) opt_.store->put_small(node->hash, buf);
+        } else if (opt_.store) {
+          auto r = opt_.store->put_file(abs);
+          node->hash = r.hash;
+          node->size = r.size;
+        } else {
+          node->hash = hash_stream(abs, buf, hasher);
+        }
+        counters_.files_hashed++;
+        counters_.bytes_read += node->size;
+        if (opt_.progress) opt_.progress->advance(node->size);
+        // Record only what did not change while we read it.
+        if (auto now = stat_file(abs); now && *now == node->st) state_.record(path, node->st, node->hash);
+      }
+    } catch (...) {
+      std::lock_guard lock(failure_mu);
+      if (!failure) failure = std::current_exception();
+      next = work.size();
+    }
+  };
+  int jobs = std::max(1, std::min<int>(opt_.jobs, static_cast<int>(work.size())));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (opt_.progress) opt_.progress->finish();
+  if (failure) std::rethrow_exception(failure);
+
+  // Phase 3: manifests bottom-up.
+  ScanResult result;
+  auto build = [&](auto& self, Node& node) -> void {
+    if (node.kind != EntryKind::dir) return;
+    Tree tree;
+    tree.entries.reserve(node.children.size());
+    for (auto& c : node.children) {
+      self(self, c);
+      tree.entries.push_back(TreeEntry{c.kind, c.hash, c.size, c.files, c.name});
+    }
+    std::string text = serialize_tree(tree);
+    node.hash = opt_.store ? opt_.store->put_bytes(text) : hash_bytes(text);
+    node.size = tree.size();
+    node.files = tree.files();
+    node.children.clear();
+    node.children.shrink_to_fit();
+    result.trees.emplace(node.hash, std::move(tree));
+  };
+  build(build, root);
+  state_.flush();
+  result.kind = root.kind;
+  result.hash = root.hash;
+  result.size = root.size;
+  result.files = root.files;
+  return result;
+}
+
+}  // namespace mlops
