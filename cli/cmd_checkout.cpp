@@ -84,4 +84,29 @@ void setup_checkout(CLI::App& cmd, Context& ctx) {
   });
 }
 
+void setup_unprotect(CLI::App& cmd, Context& ctx) {
+  auto paths = std::make_shared<std::vector<std::string>>();
+  cmd.add_option("paths", *paths, "Tracked paths to make editable")->required();
+  cmd.footer(
+      "With core.link_type hardlink or symlink, workspace files are read-only links into the\n"
+      "cache. This replaces them with writable copies; `mlops commit` records the edits.");
+  ctx.on_run(&cmd, [&ctx, paths] {
+    auto lock = lock_repo(ctx);
+    Workspace ws(ctx.repo());
+    CheckoutOptions o;
+    o.relink = true;
+    o.link_types = {"copy"};
+    o.jobs = ws.jobs();
+    json items = json::array();
+    for (const auto& t : select_tracked(ws.repo().root(), fs::current_path(), *paths)) {
+      Checkout co(ws.repo().root(), ws.store(), ws.state(), o);
+      co.apply(t.path, {t.out.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, t.out.hash, t.out.size});
+      items.push_back({{"path", t.path}, {"files", co.stats().updated + co.stats().created}});
+    }
+    ctx.out().result({{"paths", items}}, [&] {
+      for (const auto& i : items) ctx.out().line("unprotected  " + i["path"].get<std::string>());
+    });
+  });
+}
+
 }  // namespace mlops::cli

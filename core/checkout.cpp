@@ -49,15 +49,6 @@ void Checkout::collect_all(const TreeRef& ref, const std::string& path, std::vec
   for (const auto& e : t.entries) collect_all({e.kind, e.hash, e.size}, path + "/" + e.name, jobs, dirs);
 }
 
-// True when the workspace content at `path` can be recreated from the cache.
-bool Checkout::saved(const std::string& path) {
-  fs::path abs = root_ / path;
-  auto st = stat_file(abs);
-  if (!st) return true;
-  if (auto h = state_.lookup(path, *st)) return store_.contains(*h);
-  return false;
-}
-
 void Checkout::collect_dirs(const TreeRef& ref, const std::string& path, std::vector<std::string>& dirs) {
   if (ref.kind != EntryKind::dir) return;
   dirs.push_back(path);
@@ -73,7 +64,9 @@ void Checkout::plan(const std::vector<FileChange>& changes, const std::string& r
   for (const auto& c : changes) {
     using T = FileChange::Type;
     if (c.type == T::deleted || c.type == T::modified) {
-      if (!opt_.force && !saved(c.path)) {
+      // The old side of the change is the workspace's content: it is saved
+      // when the cache has it, and then can always be brought back.
+      if (!opt_.force && !store_.contains(c.old_hash)) {
         stats_.refused.push_back(c.path);
         continue;
       }

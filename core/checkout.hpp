@@ -56,7 +56,6 @@ class Checkout {
   void plan(const std::vector<FileChange>& changes, const std::string& rel, std::vector<Job>& jobs);
   void run_jobs(std::vector<Job>& jobs);
   void materialize(const Job& job, std::string& link_used);
-  bool saved(const std::string& path);
 
   std::filesystem::path root_;
   ObjectStore& store_;
