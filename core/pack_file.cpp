@@ -1,0 +1,270 @@
+#include "pack_file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "atomic_file.hpp"
+#include "error.hpp"
+#include "unique_fd.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops {
+namespace {
+
+// Large enough that a 64 MiB pack is a few dozen write(2) calls.
+constexpr size_t kWriteBuffer = 4 << 20;
+constexpr size_t kReadChunk = 1 << 20;
+// Guards allocations against a corrupt index or header; no packed object is this big.
+constexpr uint64_t kMaxEntryLength = uint64_t{1} << 40;
+
+void put_u32(char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+void put_u64(char* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (8 * i));
+}
+uint32_t get_u32(const unsigned char* p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = v << 8 | p[i];
+  return v;
+}
+uint64_t get_u64(const unsigned char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = v << 8 | p[i];
+  return v;
+}
+
+struct EntryHeader {
+  Hash hash;
+  uint64_t length;
+  uint8_t encoding;
+};
+
+EntryHeader decode_entry_header(const unsigned char* p) {
+  EntryHeader h;
+  std::memcpy(h.hash.bytes.data(), p, 32);
+  h.length = get_u64(p + 32);
+  h.encoding = p[40];
+  return h;
+}
+
+std::string object_at(const fs::path& pack, uint64_t offset) {
+  return pack.string() + " at offset " + std::to_string(offset);
+}
+
+}  // namespace
+
+struct PackWriter::Temp {
+  fs::path path;
+  UniqueFd fd;
+  bool published = false;
+  ~Temp() {
+    if (!published && !path.empty()) ::unlink(path.c_str());
+  }
+};
+
+PackWriter::PackWriter(const fs::path& packs_dir) : dir_(packs_dir), temp_(std::make_unique<Temp>()) {
+  std::string pattern = (dir_ / ".incoming.pack.tmp.XXXXXX").string();
+  int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+  if (fd < 0) throw_errno("cannot create a temporary pack in " + dir_.string());
+  temp_->path = pattern;
+  temp_->fd = UniqueFd(fd);
+  // Held until the writer dies; tells a live writer's temp from a crashed one's.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) throw_errno("cannot lock " + temp_->path.string());
+  if (::fchmod(fd, 0444) != 0) throw_errno("cannot set the mode of " + temp_->path.string());
+  buffer_.reserve(kWriteBuffer);
+  char header[kPackHeaderSize];
+  std::memcpy(header, kPackMagic, sizeof kPackMagic);
+  put_u32(header + 8, kPackVersion);
+  buffer_.append(header, sizeof header);
+  size_ = kPackHeaderSize;
+}
+
+PackWriter::~PackWriter() = default;
+
+int PackWriter::fd() const { return temp_->fd.get(); }
+const fs::path& PackWriter::temp_path() const { return temp_->path; }
+
+uint64_t PackWriter::append(const Hash& hash, std::string_view data) {
+  char header[kPackEntryHeaderSize];
+  std::memcpy(header, hash.bytes.data(), 32);
+  put_u64(header + 32, data.size());
+  header[40] = static_cast<char>(kEncodingRaw);
+  if (buffer_.size() + sizeof header + data.size() > kWriteBuffer) flush_buffer();
+  buffer_.append(header, sizeof header);
+  if (data.size() >= kWriteBuffer) {
+    flush_buffer();
+    write_all(fd(), data.data(), data.size(), temp_->path);
+  } else {
+    buffer_.append(data);
+  }
+  uint64_t offset = size_;
+  size_ += sizeof header + data.size();
+  entries_.push_back({hash, offset, data.size()});
+  return offset;
+}
+
+void PackWriter::flush_buffer() {
+  if (buffer_.empty()) return;
+  write_all(fd(), buffer_.data(), buffer_.size(), temp_->path);
+  buffer_.clear();
+}
+
+std::string PackWriter::publish() {
+  flush_buffer();
+  // Hashing reads the temp back from the page cache instead of hashing during
+  // append(): appends run under the store's mutex, publishing does not.
+  Hasher hasher;
+  std::string chunk(kReadChunk, '\0');
+  for (uint64_t off = 0; off < size_;) {
+    size_t n = pread_full(fd(), chunk.data(), chunk.size(), off, temp_->path);
+    if (n == 0) throw Error("temporary pack " + temp_->path.string() + " is shorter than written");
+    hasher.update(chunk.data(), n);
+    off += n;
+  }
+  std::string name = hasher.finish().hex() + ".pack";
+  if (::fsync(fd()) != 0) throw_errno("cannot fsync " + temp_->path.string());
+  fs::path target = dir_ / name;
+  // Same name means same bytes, so replacing an existing pack is harmless.
+  if (::rename(temp_->path.c_str(), target.c_str()) != 0) throw_errno("cannot publish pack " + target.string());
+  temp_->published = true;
+  fsync_dir(dir_);
+  return name;
+}
+
+std::string read_pack_entry(int fd, const fs::path& pack, uint64_t offset, uint64_t length, const Hash& expected) {
+  if (length > kMaxEntryLength)
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) + " has an impossible length");
+  unsigned char header[kPackEntryHeaderSize];
+  std::string data(length, '\0');
+  iovec iov[2] = {{header, sizeof header}, {data.data(), data.size()}};
+  size_t want = sizeof header + length;
+  size_t got = 0;
+  while (got < want) {
+    ssize_t n = ::preadv(fd, iov, 2, static_cast<off_t>(offset + got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot read object " + expected.str() + " from " + pack.string());
+    }
+    if (n == 0)
+      throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) + " is cut off");
+    got += static_cast<size_t>(n);
+    // Rare short read: advance the iovecs past what arrived.
+    size_t skip = static_cast<size_t>(n);
+    for (auto& v : iov) {
+      size_t s = std::min(skip, v.iov_len);
+      v.iov_base = static_cast<char*>(v.iov_base) + s;
+      v.iov_len -= s;
+      skip -= s;
+    }
+  }
+  EntryHeader h = decode_entry_header(header);
+  if (h.hash != expected || h.length != length)
+    throw Error(Errc::integrity,
+                "pack entry in " + object_at(pack, offset) + " is not object " + expected.str() + " (index or pack damaged)");
+  if (h.encoding != kEncodingRaw)
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) +
+                                     " has unknown encoding " + std::to_string(h.encoding));
+  if (hash_bytes(data) != expected)
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) + " is corrupt (hash mismatch)");
+  return data;
+}
+
+namespace {
+
+// Sequential reader over a whole pack with one large buffer.
+class PackReader {
+ public:
+  PackReader(int fd, const fs::path& path) : fd_(fd), path_(path), buf_(kReadChunk, '\0') {}
+
+  // Copies up to `n` bytes; returns the count (short only at end of file).
+  size_t read(void* out, size_t n) {
+    char* p = static_cast<char*>(out);
+    size_t done = 0;
+    while (done < n) {
+      if (pos_ == end_ && !fill()) break;
+      size_t k = std::min(n - done, end_ - pos_);
+      std::memcpy(p + done, buf_.data() + pos_, k);
+      pos_ += k;
+      done += k;
+    }
+    return done;
+  }
+
+  // Feeds the next `n` bytes to `hasher`; returns the count fed.
+  uint64_t hash(Hasher& hasher, uint64_t n) {
+    uint64_t done = 0;
+    while (done < n) {
+      if (pos_ == end_ && !fill()) break;
+      size_t k = static_cast<size_t>(std::min<uint64_t>(n - done, end_ - pos_));
+      hasher.update(buf_.data() + pos_, k);
+      pos_ += k;
+      done += k;
+    }
+    return done;
+  }
+
+ private:
+  bool fill() {
+    end_ = read_full(fd_, buf_.data(), buf_.size(), path_);
+    pos_ = 0;
+    return end_ > 0;
+  }
+  int fd_;
+  const fs::path& path_;
+  std::string buf_;
+  size_t pos_ = 0, end_ = 0;
+};
+
+}  // namespace
+
+PackScan scan_pack(const fs::path& pack) {
+  UniqueFd fd = open_read(pack);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + pack.string());
+  PackScan scan;
+  scan.size = static_cast<uint64_t>(st.st_size);
+  PackReader reader(fd.get(), pack);
+  unsigned char header[kPackHeaderSize];
+  if (reader.read(header, sizeof header) != sizeof header || std::memcmp(header, kPackMagic, sizeof kPackMagic) != 0)
+    throw Error(Errc::integrity, pack.string() + " is not an mlops pack file (bad magic)");
+  uint32_t version = get_u32(header + 8);
+  if (version != kPackVersion)
+    throw Error(Errc::integrity, pack.string() + " has pack format version " + std::to_string(version) +
+                                     "; this mlops reads version " + std::to_string(kPackVersion));
+  Hasher hasher;
+  uint64_t offset = kPackHeaderSize;
+  for (;;) {
+    unsigned char raw[kPackEntryHeaderSize];
+    size_t n = reader.read(raw, sizeof raw);
+    if (n == 0) break;
+    EntryHeader h = decode_entry_header(raw);
+    if (n < sizeof raw || h.length > scan.size - offset - sizeof raw) {
+      scan.truncated = true;
+      break;
+    }
+    PackEntry entry{h.hash, offset, h.length};
+    reader.hash(hasher, h.length);
+    bool ok = hasher.finish() == h.hash && h.encoding == kEncodingRaw;
+    (ok ? scan.good : scan.bad).push_back(entry);
+    offset += sizeof raw + h.length;
+  }
+  return scan;
+}
+
+bool is_pack_name(std::string_view name) {
+  constexpr std::string_view ext = ".pack";
+  if (name.size() != 64 + ext.size() || name.substr(64) != ext) return false;
+  for (char c : name.substr(0, 64))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace mlops
