@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <regex>
+
 #include "atomic_file.hpp"
 #include "error.hpp"
 
@@ -29,6 +31,19 @@ void check_path(const std::string& origin, const YAML::Node& n, const std::strin
   bool ok = !path.empty() && p.is_relative();
   for (const auto& part : p) ok = ok && part != ".." && part != ".";
   if (!ok) throw bad(origin, n.Mark(), "path '" + path + "' must be relative and stay in its directory");
+}
+
+// YAML readers other than ours resolve plain `yes`, `null` or `1.5` to
+// booleans, nulls and numbers; such names are written double-quoted.
+std::string yaml_string(const std::string& s) {
+  static const std::regex non_string(
+      "(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|"
+      "[-+]?(?:\\.[0-9]+|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\\.(?:inf|Inf|INF)|"
+      "\\.(?:nan|NaN|NAN))");
+  YAML::Emitter e;
+  if (std::regex_match(s, non_string)) e << YAML::DoubleQuoted;
+  e << s;
+  return e.c_str();
 }
 
 }  // namespace
@@ -73,9 +88,7 @@ std::string format_pointer(const PointerFile& p) {
   std::string name = p.outs.empty() ? "" : p.outs.front().path;
   std::string out = "# mlops pointer: the content of `" + name + "` lives in the mlops cache\nouts:\n";
   for (const auto& o : p.outs) {
-    YAML::Emitter path_text;  // quotes names YAML would misread
-    path_text << o.path;
-    out += "  - path: " + std::string(path_text.c_str()) + "\n";
+    out += "  - path: " + yaml_string(o.path) + "\n";
     out += "    hash: " + o.hash.str() + "\n";
     out += std::string("    kind: ") + (o.kind == OutKind::dir ? "dir" : "file") + "\n";
     out += "    size: " + std::to_string(o.size) + "\n";
