@@ -23,5 +23,41 @@ step git commit -q -m "Initialise mlops"
 step mlops config core.link_type reflink,hardlink,copy
 step mlops config list --show-origin
 step mlops doctor
+
+# Data: a small image-like dataset and a model file.
+python3 - <<'PY'
+import os
+for c in range(4):
+    os.makedirs(f"data/images/c{c}", exist_ok=True)
+    for i in range(50):
+        with open(f"data/images/c{c}/img{i:03}.bin", "wb") as f:
+            f.write(os.urandom(4096))
+os.makedirs("models", exist_ok=True)
+with open("models/model.bin", "wb") as f:
+    f.write(os.urandom(3 << 20))
+PY
+step mlops add data/images models/model.bin
+step git add data models
+step git commit -q -m "Track images and model with mlops"
+step mlops status
+
+echo "changed" >> data/images/c0/img000.bin
+rm data/images/c1/img001.bin
+echo "new" > data/images/c2/extra.bin
+step mlops status
+step mlops commit data/images
+step git commit -q -am "Update images"
+
+step rm -rf data/images models/model.bin
+step mlops status
+step mlops checkout
+step mlops --json status
+
+step git checkout -q HEAD~1
+step mlops checkout
+step test ! -e data/images/c2/extra.bin
+step git checkout -q main
+step mlops checkout
+step mlops fsck
 echo
 echo "demo finished"
