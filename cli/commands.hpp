@@ -17,6 +17,7 @@ void setup_unprotect(CLI::App& cmd, Context& ctx);
 void setup_rm(CLI::App& cmd, Context& ctx);
 void setup_mv(CLI::App& cmd, Context& ctx);
 void setup_fsck(CLI::App& cmd, Context& ctx);
+void setup_diff(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);
 void setup_man(CLI::App& cmd, Context& ctx);
