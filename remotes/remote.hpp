@@ -1,0 +1,65 @@
+#pragma once
+// The storage interface every protocol implements (STYLE §2): a flat space of
+// keys under the remote's URL prefix, holding immutable content-named files:
+//
+//   sha256/ab/cdef…         a large object, stored whole (DESIGN §3)
+//   packs/<hex>.pack        a pack of small objects (core/pack_file.hpp format)
+//   packs/<hex>.idx         its index (remote_layout.hpp), written after the pack
+//
+// Keys use "/" separators and never start with "/". Writes are atomic where
+// the protocol allows (temp + rename), and writing a key that already exists
+// is success: same name, same bytes. Retry, concurrency limits and dry-run
+// are decorators (remote_decorators.hpp), not part of each backend.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.hpp"
+
+namespace mlops {
+
+struct ByteRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+struct RemoteEntry {
+  std::string key;
+  uint64_t size = 0;
+};
+
+struct RemoteProperties {
+  std::string scheme;       // file, ssh, s3, http, https
+  std::string display;      // URL without credentials, for messages
+  int default_jobs = 4;     // parallel transfers when not configured
+  bool ranges = true;       // get_bytes honours a ByteRange cheaply
+  bool writable = true;     // plain HTTP(S) without WebDAV is read-only
+};
+
+class Remote {
+ public:
+  virtual ~Remote() = default;
+  virtual const RemoteProperties& properties() const = 0;
+
+  // For each key, whether it exists (one answer per key, in order).
+  virtual Result<std::vector<bool>> exists(const std::vector<std::string>& keys) = 0;
+  // Every key under `prefix` (a "directory" such as "packs/"), with sizes.
+  // An absent prefix is an empty list, not a failure.
+  virtual Result<std::vector<RemoteEntry>> list(const std::string& prefix) = 0;
+  // The bytes of a key, or of a range of it.
+  virtual Result<std::string> get_bytes(const std::string& key, std::optional<ByteRange> range = {}) = 0;
+  // Streams a key into `dst`, appending from byte `resume_from` (the size of
+  // a partial download already in `dst`), so large downloads resume.
+  virtual Status get_file(const std::string& key, const std::filesystem::path& dst, uint64_t resume_from = 0) = 0;
+  virtual Status put_bytes(const std::string& key, std::string_view data) = 0;
+  // Streams a file up without reading it whole into memory.
+  virtual Status put_file(const std::string& key, const std::filesystem::path& src) = 0;
+  // Removing an absent key is success.
+  virtual Status remove(const std::string& key) = 0;
+};
+
+}  // namespace mlops

@@ -1,0 +1,42 @@
+#pragma once
+// Where objects live on a remote (DESIGN §3), and the pack index format.
+//
+//   sha256/ab/cdef…      a large object, whole and uncompressed
+//   packs/<hex>.pack     small objects; core/pack_file.hpp format, whose
+//                        per-entry encoding byte marks zstd-compressed entries
+//                        (remote.<name>.compress); the key stays the hash of
+//                        the plain bytes
+//   packs/<hex>.idx      the pack's index, uploaded after the pack, so an
+//                        index on the remote always describes a complete pack
+//
+// Index format, version 1 (integers little-endian), entries sorted by hash:
+//
+//   idx    = magic:"MLOPSIDX" version:u32 count:u64 entry{count}
+//   entry  = hash:u8[32] offset:u64 length:u64
+//
+// `offset` is that of the entry header in the pack, `length` the stored
+// payload length, so a reader fetches bytes [offset, offset + 41 + length).
+// "What does the remote hold" is answered by listing packs/ and reading the
+// indexes not already cached locally: a handful of requests, not one per object.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/digest.hpp"
+#include "core/pack_file.hpp"
+
+namespace mlops {
+
+std::string loose_key(const Hash& h);
+std::string pack_key(const std::string& pack_name);  // "<hex>.pack" -> "packs/<hex>.pack"
+std::string index_key(const std::string& pack_name);  // "<hex>.pack" -> "packs/<hex>.idx"
+// "sha256/ab/cdef…" -> hash; nullopt for other keys.
+std::optional<Hash> hash_of_loose_key(std::string_view key);
+
+std::string serialize_index(std::vector<PackEntry> entries);
+// Error(integrity) naming `origin` when malformed.
+std::vector<PackEntry> parse_index(std::string_view data, const std::string& origin);
+
+}  // namespace mlops
