@@ -21,6 +21,7 @@ constexpr std::array kCommands{
     Command{"mv", "Move a tracked path together with its pointer file", setup_mv},
     Command{"unprotect", "Turn linked workspace files into editable copies", setup_unprotect},
     Command{"diff", "Show which data files differ between revisions or a revision and the workspace", setup_diff},
+    Command{"ls", "List tracked paths and the files in tracked directories, with cache presence", setup_ls},
     Command{"fsck", "Verify every object in the cache; quarantine corrupt ones", setup_fsck},
     Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},
     Command{"help", "Show help for mlops or one of its commands", setup_help},
