@@ -22,6 +22,7 @@ constexpr std::array kCommands{
     Command{"unprotect", "Turn linked workspace files into editable copies", setup_unprotect},
     Command{"diff", "Show which data files differ between revisions or a revision and the workspace", setup_diff},
     Command{"ls", "List tracked paths and the files in tracked directories, with cache presence", setup_ls},
+    Command{"gc", "Remove cache objects that the chosen revisions do not use", setup_gc},
     Command{"fsck", "Verify every object in the cache; quarantine corrupt ones", setup_fsck},
     Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},
     Command{"help", "Show help for mlops or one of its commands", setup_help},

@@ -19,6 +19,7 @@ void setup_mv(CLI::App& cmd, Context& ctx);
 void setup_fsck(CLI::App& cmd, Context& ctx);
 void setup_diff(CLI::App& cmd, Context& ctx);
 void setup_ls(CLI::App& cmd, Context& ctx);
+void setup_gc(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);
 void setup_man(CLI::App& cmd, Context& ctx);
