@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "error.hpp"
+#include "unique_fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -38,18 +39,7 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::write(std::string_view data) { write(data.data(), data.size()); }
 
-void AtomicFile::write(const void* data, size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd_, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("cannot write " + temp_.string());
-    }
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-}
+void AtomicFile::write(const void* data, size_t size) { write_all(fd_, data, size, temp_); }
 
 void AtomicFile::commit(bool replace) {
   if (::fsync(fd_) != 0) throw_errno("cannot fsync " + temp_.string());
@@ -87,22 +77,10 @@ void fsync_dir(const fs::path& dir) {
 }
 
 std::string read_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw_errno("cannot read " + path.string());
+  UniqueFd fd = open_read(path);
   std::string out;
   char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw_errno("cannot read " + path.string(), err);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
+  while (size_t n = read_full(fd.get(), buf, sizeof buf, path)) out.append(buf, n);
   return out;
 }
 

@@ -139,6 +139,19 @@ std::string PackWriter::publish() {
   return name;
 }
 
+// The checks every read of a packed object makes: the entry is the one asked
+// for, in an encoding we know, and its bytes hash to its name.
+static void verify_entry(const EntryHeader& h, std::string_view data, uint64_t length, const Hash& expected,
+                         const std::string& where) {
+  if (h.hash != expected || h.length != length)
+    throw Error(Errc::integrity, "pack entry in " + where + " is not object " + expected.str() + " (index or pack damaged)");
+  if (h.encoding != kEncodingRaw)
+    throw Error(Errc::integrity,
+                "object " + expected.str() + " in " + where + " has unknown encoding " + std::to_string(h.encoding));
+  if (hash_bytes(data) != expected)
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + where + " is corrupt (hash mismatch)");
+}
+
 std::string read_pack_entry(int fd, const fs::path& pack, uint64_t offset, uint64_t length, const Hash& expected) {
   if (length > kMaxEntryLength)
     throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) + " has an impossible length");
@@ -165,15 +178,16 @@ std::string read_pack_entry(int fd, const fs::path& pack, uint64_t offset, uint6
       skip -= s;
     }
   }
-  EntryHeader h = decode_entry_header(header);
-  if (h.hash != expected || h.length != length)
-    throw Error(Errc::integrity,
-                "pack entry in " + object_at(pack, offset) + " is not object " + expected.str() + " (index or pack damaged)");
-  if (h.encoding != kEncodingRaw)
-    throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) +
-                                     " has unknown encoding " + std::to_string(h.encoding));
-  if (hash_bytes(data) != expected)
-    throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) + " is corrupt (hash mismatch)");
+  verify_entry(decode_entry_header(header), data, length, expected, object_at(pack, offset));
+  return data;
+}
+
+std::string decode_pack_entry(std::string_view entry, const Hash& expected, const std::string& where) {
+  if (entry.size() < kPackEntryHeaderSize)
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + where + " is cut off");
+  std::string data(entry.substr(kPackEntryHeaderSize));
+  verify_entry(decode_entry_header(reinterpret_cast<const unsigned char*>(entry.data())), data, data.size(), expected,
+               where);
   return data;
 }
 

@@ -85,6 +85,10 @@ class PackWriter {
 std::string read_pack_entry(int fd, const std::filesystem::path& pack, uint64_t offset, uint64_t length,
                             const Hash& expected);
 
+// The same checks for an entry (header and payload) read by other means, such
+// as a byte range of a remote pack; `where` names it in errors.
+std::string decode_pack_entry(std::string_view entry, const Hash& expected, const std::string& where);
+
 struct PackScan {
   std::vector<PackEntry> good;  // well-formed entries whose payload hashes to their header
   std::vector<PackEntry> bad;   // hash mismatch or unknown encoding

@@ -1,7 +1,6 @@
 #include "workspace_scan.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "object_store.hpp"
+#include "unique_fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,44 +41,22 @@ FileStat to_file_stat(const struct stat& st) {
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_size)};
 }
 
-// Reads a whole small file; returns false when it vanished meanwhile.
+// Reads a whole small file into `buf`; one spare byte detects growth since the stat.
 void read_all(const fs::path& path, std::string& buf, uint64_t expected) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) throw_errno("cannot read " + path.string());
-  buf.resize(expected + 1);  // one spare byte detects growth
-  size_t got = 0;
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw_errno("cannot read " + path.string(), err);
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-    if (got == buf.size()) buf.resize(buf.size() * 2);
+  UniqueFd fd = open_read(path);
+  buf.resize(expected + 1);
+  size_t got = read_full(fd.get(), buf.data(), buf.size(), path);
+  while (got == buf.size()) {
+    buf.resize(buf.size() * 2);
+    got += read_full(fd.get(), buf.data() + got, buf.size() - got, path);
   }
-  ::close(fd);
   buf.resize(got);
 }
 
 Hash hash_stream(const fs::path& path, std::string& buf, Hasher& hasher) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) throw_errno("cannot read " + path.string());
+  UniqueFd fd = open_read(path);
   buf.resize(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw_errno("cannot read " + path.string(), err);
-    }
-    if (n == 0) break;
-    hasher.update(buf.data(), static_cast<size_t>(n));
-  }
-  ::close(fd);
+  while (size_t n = read_full(fd.get(), buf.data(), buf.size(), path)) hasher.update(buf.data(), n);
   return hasher.finish();
 }
 

@@ -1,0 +1,215 @@
+// `mlops push`, `mlops fetch`, `mlops pull`: move objects between the cache
+// and a remote (remotes/transfer.hpp), for the workspace's pointer files or
+// for revisions read from git history.
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "commands.hpp"
+#include "core/checkout.hpp"
+#include "core/error.hpp"
+#include "core/git_history.hpp"
+#include "core/text.hpp"
+#include "core/tracked.hpp"
+#include "core/workspace.hpp"
+#include "data_common.hpp"
+#include "remotes/remote_factory.hpp"
+#include "remotes/transfer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops::cli {
+namespace {
+
+struct TransferArgs {
+  std::vector<std::string> paths;
+  std::string remote;
+  int jobs = 0;
+  bool all_commits = false, all_branches = false, all_tags = false;
+  std::vector<std::string> revs;
+};
+
+void add_transfer_options(CLI::App& cmd, TransferArgs& a, bool with_revs) {
+  cmd.add_option("paths", a.paths, "Tracked paths (default: all)");
+  cmd.add_option("-r,--remote", a.remote, "Remote to use (default: core.remote, or the only one)");
+  cmd.add_option("-j,--jobs", a.jobs, "Parallel transfers (default: remote.<name>.jobs or the protocol's)")
+      ->check(CLI::PositiveNumber);
+  if (!with_revs) return;
+  cmd.add_flag("--all-commits", a.all_commits, "Also every commit reachable from any ref");
+  cmd.add_flag("--all-branches", a.all_branches, "Also the tip of every local branch");
+  cmd.add_flag("--all-tags", a.all_tags, "Also every tagged commit");
+  cmd.add_option("--rev", a.revs, "Also this revision (repeatable)")->allow_extra_args(false);
+}
+
+TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
+
+bool selected(const std::vector<std::string>& rels, const std::string& path) {
+  if (rels.empty()) return true;
+  for (const auto& r : rels)
+    if (path == r || starts_with(path, r + "/") || starts_with(r, path + "/")) return true;
+  return false;
+}
+
+// The versions to transfer: the workspace's pointers plus those of the asked revisions.
+std::vector<TreeRef> roots_for(Context& ctx, const TransferArgs& a, std::vector<Tracked>& workspace) {
+  const fs::path& root = ctx.repo().root();
+  workspace = select_tracked(root, fs::current_path(), a.paths);
+  std::vector<TreeRef> roots;
+  for (const auto& t : workspace) roots.push_back(ref_of(t.out));
+  unsigned scope = 0;
+  if (a.all_commits) scope |= kAllCommits;
+  if (a.all_branches) scope |= kBranchTips;
+  if (a.all_tags) scope |= kTagTargets;
+  if (scope == 0 && a.revs.empty()) return roots;
+  GitHistory git(root);
+  std::vector<std::string> commits = scope ? git.commits(scope) : std::vector<std::string>{};
+  for (const auto& rev : a.revs) commits.push_back(git.resolve(rev));
+  std::vector<std::string> rels;
+  for (const auto& p : a.paths) rels.push_back(repo_relative(root, fs::current_path(), p));
+  for (const auto& c : commits)
+    for (const auto& t : git.pointers(c, c.substr(0, 12)))
+      if (selected(rels, t.path)) roots.push_back(ref_of(t.out));
+  return roots;
+}
+
+struct Session {
+  RemoteSpec spec;
+  std::unique_ptr<Remote> remote;
+  std::unique_ptr<RemoteCatalog> catalog;
+  Session(Context& ctx, const TransferArgs& a) {
+    const Config& c = ctx.repo().config();
+    spec = remote_spec(c, choose_remote(c, a.remote));
+    remote = open_remote(spec, {false, a.jobs});
+    catalog = std::make_unique<RemoteCatalog>(*remote, ctx.repo().tmp_dir() / "remotes" / spec.name);
+  }
+  int jobs(int requested) const { return remote_jobs(spec, *remote, requested); }
+};
+
+json stats_json(const TransferStats& s) {
+  return {{"objects", s.objects}, {"bytes", s.bytes}, {"packs", s.packs}, {"ranges", s.ranges},
+          {"up_to_date", s.up_to_date}, {"missing", s.missing.size()}};
+}
+
+std::string summary(const char* verb, const TransferStats& s, const std::string& remote) {
+  std::string text = std::string(verb) + " " + std::to_string(s.objects) + " objects (" + human_size(s.bytes) + ")";
+  text += std::string(verb[0] == 'p' && verb[1] == 'u' && verb[2] == 's' ? " to " : " from ") + remote;
+  if (s.packs) text += " in " + std::to_string(s.packs) + " pack(s)";
+  if (s.up_to_date) text += "; " + std::to_string(s.up_to_date) + " already there";
+  return text;
+}
+
+TransferStats run_fetch(Context& ctx, Workspace& ws, Session& session, const TransferArgs& a,
+                        const std::vector<TreeRef>& roots) {
+  auto progress = ctx.out().progress();
+  Transfer t(ws.store(), *session.remote, *session.catalog, ws.store().cache_dir() / "incoming", session.jobs(a.jobs),
+             progress.get());
+  return t.fetch(roots);
+}
+
+void report_missing(Context& ctx, const TransferStats& s, const std::string& where) {
+  if (s.missing.empty()) return;
+  std::string list;
+  for (size_t i = 0; i < s.missing.size() && i < 10; ++i) list += "\n  " + s.missing[i].str();
+  if (s.missing.size() > 10) list += "\n  ... and " + std::to_string(s.missing.size() - 10) + " more";
+  ctx.out().error(std::to_string(s.missing.size()) + " object(s) are not in " + where + ":" + list);
+  ctx.exit_status = 1;
+}
+
+}  // namespace
+
+void setup_push(CLI::App& cmd, Context& ctx) {
+  auto a = std::make_shared<TransferArgs>();
+  add_transfer_options(cmd, *a, true);
+  cmd.footer(
+      "Uploads the objects of tracked paths that the remote lacks: small ones in packs (a few\n"
+      "uploads, not one per file), large ones whole. Interrupted pushes can simply be rerun;\n"
+      "only what is missing moves.\n\nExample:\n  mlops push -r storage --all-branches");
+  ctx.on_run(&cmd, [&ctx, a] {
+    auto lock = lock_repo(ctx);
+    Workspace ws(ctx.repo());
+    std::vector<Tracked> workspace;
+    auto roots = roots_for(ctx, *a, workspace);
+    Session session(ctx, *a);
+    auto progress = ctx.out().progress();
+    Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(a->jobs),
+               progress.get());
+    TransferStats s = t.push(roots);
+    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}},
+                     [&] { ctx.out().line(summary("pushed", s, session.spec.name)); });
+    report_missing(ctx, s, "the local cache (run `mlops fetch` or `mlops commit` first)");
+  });
+}
+
+void setup_fetch(CLI::App& cmd, Context& ctx) {
+  auto a = std::make_shared<TransferArgs>();
+  add_transfer_options(cmd, *a, true);
+  cmd.footer(
+      "Downloads the objects of tracked paths that the cache lacks, without touching the\n"
+      "workspace. Every object is re-hashed before it enters the cache.");
+  ctx.on_run(&cmd, [&ctx, a] {
+    auto lock = lock_repo(ctx);
+    Workspace ws(ctx.repo());
+    std::vector<Tracked> workspace;
+    auto roots = roots_for(ctx, *a, workspace);
+    Session session(ctx, *a);
+    TransferStats s = run_fetch(ctx, ws, session, *a, roots);
+    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}},
+                     [&] { ctx.out().line(summary("fetched", s, session.spec.name)); });
+    report_missing(ctx, s, "remote " + session.spec.name);
+  });
+}
+
+void setup_pull(CLI::App& cmd, Context& ctx) {
+  auto a = std::make_shared<TransferArgs>();
+  auto force = std::make_shared<bool>(false);
+  add_transfer_options(cmd, *a, false);
+  cmd.add_flag("-f,--force", *force, "Overwrite workspace changes that are not saved in the cache");
+  cmd.footer(
+      "fetch, then checkout: after `git clone` or `git pull`, makes the workspace match the\n"
+      "pointer files with data from the remote.\n\nExample:\n  git clone URL && cd repo && mlops pull");
+  ctx.on_run(&cmd, [&ctx, a, force] {
+    auto lock = lock_repo(ctx);
+    Workspace ws(ctx.repo());
+    std::vector<Tracked> workspace;
+    auto roots = roots_for(ctx, *a, workspace);
+    Session session(ctx, *a);
+    TransferStats s = run_fetch(ctx, ws, session, *a, roots);
+    CheckoutOptions o;
+    o.force = *force;
+    o.link_types = ws.link_types();
+    o.jobs = ws.jobs();
+    auto progress = ctx.out().progress();
+    o.progress = progress.get();
+    uint64_t created = 0, updated = 0, deleted = 0;
+    std::vector<std::string> refused, absent;
+    for (const auto& t : workspace) {
+      if (!ws.store().contains(t.out.hash)) {
+        absent.push_back(t.path);
+        continue;
+      }
+      Checkout co(ws.repo().root(), ws.store(), ws.state(), o);
+      co.apply(t.path, ref_of(t.out));
+      created += co.stats().created;
+      updated += co.stats().updated;
+      deleted += co.stats().deleted;
+      refused.insert(refused.end(), co.stats().refused.begin(), co.stats().refused.end());
+    }
+    json doc{{"remote", session.spec.name}, {"stats", stats_json(s)},
+             {"checkout", {{"created", created}, {"updated", updated}, {"deleted", deleted}, {"refused", refused}}}};
+    ctx.out().result(doc, [&] {
+      ctx.out().line(summary("fetched", s, session.spec.name));
+      ctx.out().line("checked out " + std::to_string(created) + " created, " + std::to_string(updated) + " updated, " +
+                     std::to_string(deleted) + " deleted");
+    });
+    report_missing(ctx, s, "remote " + session.spec.name);
+    if (!refused.empty()) {
+      ctx.out().error("left " + std::to_string(refused.size()) +
+                      " file(s) with unsaved changes alone; `mlops pull --force` overwrites them");
+      ctx.exit_status = 1;
+    }
+    for (const auto& p : absent) ctx.out().warn(p + ": still not in the cache");
+    if (!absent.empty()) ctx.exit_status = 1;
+  });
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Creating workspace files from cached objects (DESIGN §3, link types).
+// A workspace file appears complete or not at all: content goes to a temp
+// file beside `dst` and is renamed into place without replacing anything.
+// Workspace files are not fsynced: the cache holds the durable copy, and a
+// crash mid-checkout at worst leaves a `.NAME.mlops-tmp.*` file behind.
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace mlops {
+
+// Creates `dst` with `data` and `mode`. Throws Error naming `dst` when it
+// already exists or cannot be written.
+void write_new_file(const std::filesystem::path& dst, std::string_view data, mode_t mode);
+
+// Creates `dst` from the cache file `src` by `type` (reflink | hardlink |
+// symlink | copy). Returns false with the reason in `why` when that type does
+// not work here (other filesystem, no reflink support, executable `mode` for a
+// shared inode), so the caller can try the next type. Throws Error(usage) for
+// an unknown type and Error(failure) when `dst` exists or on I/O errors.
+bool place_file(const std::string& type, const std::filesystem::path& src, const std::filesystem::path& dst,
+                mode_t mode, std::string& why);
+
+}  // namespace mlops

@@ -1,0 +1,55 @@
+#pragma once
+// What a remote holds, known cheaply: the packed objects come from the packs'
+// index files, which are immutable and so cached locally under
+// .mlops/tmp/remotes/<name>/ and fetched only when new ones appear. One
+// listing of packs/ plus the new indexes answers "what is there" for every
+// small object; large objects are asked about in batches.
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/digest.hpp"
+#include "core/pack_file.hpp"
+#include "remote.hpp"
+
+namespace mlops {
+
+struct RemotePacked {
+  std::string pack;  // "<hex>.pack"
+  uint64_t offset;   // of the entry header
+  uint64_t length;   // stored payload bytes
+};
+
+class RemoteCatalog {
+ public:
+  RemoteCatalog(Remote& remote, std::filesystem::path cache_dir);
+  // Lists packs/ and reads the indexes not cached yet. Throws Error(remote)
+  // naming the remote on failure, Error(integrity) for a corrupt index.
+  void refresh();
+  const RemotePacked* find(const Hash& h) const;
+  uint64_t pack_size(const std::string& pack) const;
+  // Records a pack this process uploaded (and caches its index).
+  void add(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries, const std::string& index_bytes);
+  size_t packs() const { return sizes_.size(); }
+
+ private:
+  void load(const std::string& pack, const std::string& index_bytes, const std::string& origin);
+  Remote& remote_;
+  std::filesystem::path dir_;
+  std::unordered_map<Hash, RemotePacked, HashHasher> objects_;
+  std::unordered_map<std::string, uint64_t> sizes_;
+};
+
+// Throws the failure as an Error: Errc::remote for every kind (exit 4).
+[[noreturn]] void throw_failure(const Failure& f);
+template <class T>
+T take(Result<T> r) {
+  if (!r.ok()) throw_failure(r.failure());
+  return std::move(r.value());
+}
+inline void check(const Status& s) {
+  if (!s.ok()) throw_failure(s.failure());
+}
+
+}  // namespace mlops

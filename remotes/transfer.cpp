@@ -1,0 +1,271 @@
+#include "transfer.hpp"
+
+#include <map>
+#include <mutex>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "core/object_store.hpp"
+#include "core/pack_file.hpp"
+#include "core/parallel.hpp"
+#include "core/tree.hpp"
+#include "remote_layout.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops {
+namespace {
+
+constexpr uint64_t kPackTarget = uint64_t{64} << 20;
+constexpr size_t kExistsBatch = 1000;
+constexpr size_t kRangesPerTask = 64;
+
+uint64_t file_size_or_zero(const fs::path& p) {
+  std::error_code ec;
+  auto s = fs::file_size(p, ec);
+  return ec ? 0 : s;
+}
+
+}  // namespace
+
+Transfer::Transfer(ObjectStore& store, Remote& remote, RemoteCatalog& catalog, fs::path tmp_dir, int jobs,
+                   Progress* progress)
+    : store_(store), remote_(remote), catalog_(catalog), tmp_(std::move(tmp_dir)), jobs_(jobs), progress_(progress) {
+  fs::create_directories(tmp_);
+}
+
+std::vector<Hash> Transfer::reachable_local(const std::vector<TreeRef>& roots, std::vector<Hash>& missing) {
+  std::unordered_set<Hash, HashHasher> seen;
+  std::vector<Hash> out;
+  std::vector<TreeRef> todo(roots.begin(), roots.end());
+  while (!todo.empty()) {
+    TreeRef r = todo.back();
+    todo.pop_back();
+    if (!seen.insert(r.hash).second) continue;
+    if (!store_.contains(r.hash)) {
+      missing.push_back(r.hash);
+      continue;
+    }
+    out.push_back(r.hash);
+    if (r.kind != EntryKind::dir) continue;
+    for (const auto& e : parse_tree(store_.get_bytes(r.hash), r.hash.str()).entries) todo.push_back({e.kind, e.hash, e.size});
+  }
+  return out;
+}
+
+std::vector<bool> Transfer::remote_has_loose(const std::vector<Hash>& hashes) {
+  std::vector<bool> out;
+  for (size_t i = 0; i < hashes.size(); i += kExistsBatch) {
+    std::vector<std::string> keys;
+    for (size_t j = i; j < std::min(hashes.size(), i + kExistsBatch); ++j) keys.push_back(loose_key(hashes[j]));
+    auto found = take(remote_.exists(keys));
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
+  TransferStats stats;
+  catalog_.refresh();
+  std::vector<Hash> objects = reachable_local(roots, stats.missing);
+  std::vector<Hash> large;
+  std::map<std::string, std::vector<Hash>> small_by_pack;
+  for (const auto& h : objects) {
+    if (catalog_.find(h)) {
+      stats.up_to_date++;
+    } else if (store_.loose_path(h)) {
+      large.push_back(h);
+    } else if (auto loc = store_.packed_location(h)) {
+      small_by_pack[loc->pack].push_back(h);
+    }
+  }
+  auto present = remote_has_loose(large);
+  std::vector<Hash> large_missing;
+  for (size_t i = 0; i < large.size(); ++i) (present[i] ? stats.up_to_date++ : (large_missing.push_back(large[i]), 0));
+
+  // Uploads: whole local packs that are mostly wanted, new packs for the rest.
+  struct Upload {
+    fs::path file;
+    std::string name;
+    std::vector<PackEntry> entries;
+    bool temporary;
+  };
+  std::vector<Upload> uploads;
+  std::unique_ptr<PackWriter> writer;
+  auto finish_writer = [&] {
+    if (!writer || writer->entries().empty()) return;
+    std::string name = writer->publish();
+    uploads.push_back({tmp_ / name, name, writer->entries(), true});
+    writer.reset();
+  };
+  for (const auto& [pack, wanted] : small_by_pack) {
+    auto entries = store_.pack_entries(pack);
+    uint64_t pack_bytes = 0, wanted_bytes = 0;
+    for (const auto& e : entries) pack_bytes += e.length;
+    for (const auto& h : wanted) wanted_bytes += store_.packed_location(h)->length;
+    if (wanted_bytes * 2 >= pack_bytes) {
+      uploads.push_back({store_.pack_path(pack), pack, entries, false});
+      stats.objects += wanted.size();
+      continue;
+    }
+    for (const auto& h : wanted) {
+      if (!writer) writer = std::make_unique<PackWriter>(tmp_);
+      writer->append(h, store_.get_bytes(h));
+      stats.objects++;
+      if (writer->size() >= kPackTarget) finish_writer();
+    }
+  }
+  finish_writer();
+
+  uint64_t total = 0;
+  for (const auto& u : uploads) total += file_size_or_zero(u.file);
+  for (const auto& h : large_missing) total += file_size_or_zero(*store_.loose_path(h));
+  if (progress_) progress_->start("Pushing", total, true);
+  std::mutex mu;
+  size_t n = uploads.size() + large_missing.size();
+  parallel_for(n, jobs_, [&](size_t i) {
+    if (i < uploads.size()) {
+      const Upload& u = uploads[i];
+      uint64_t size = file_size_or_zero(u.file);
+      check(remote_.put_file(pack_key(u.name), u.file));
+      std::string index = serialize_index(u.entries);
+      check(remote_.put_bytes(index_key(u.name), index));  // after the pack: an index means a complete pack
+      if (u.temporary) fs::remove(u.file);
+      std::lock_guard lock(mu);
+      catalog_.add(u.name, size, u.entries, index);
+      stats.packs++;
+      stats.bytes += size;
+      if (progress_) progress_->advance(size);
+    } else {
+      const Hash& h = large_missing[i - uploads.size()];
+      fs::path src = *store_.loose_path(h);
+      uint64_t size = file_size_or_zero(src);
+      check(remote_.put_file(loose_key(h), src));
+      std::lock_guard lock(mu);
+      stats.objects++;
+      stats.bytes += size;
+      if (progress_) progress_->advance(size);
+    }
+  });
+  if (progress_) progress_->finish();
+  return stats;
+}
+
+void Transfer::fetch_objects(const std::vector<Hash>& wanted, TransferStats& stats) {
+  std::map<std::string, std::vector<std::pair<Hash, RemotePacked>>> by_pack;
+  std::vector<Hash> loose;
+  for (const auto& h : wanted) {
+    if (const RemotePacked* p = catalog_.find(h)) by_pack[p->pack].push_back({h, *p});
+    else loose.push_back(h);
+  }
+  // Tasks: a whole pack, a batch of ranges of one pack, or one large object.
+  struct Task {
+    std::string pack;
+    std::vector<std::pair<Hash, RemotePacked>> ranges;  // empty: whole pack (or loose when pack is empty)
+    Hash loose;
+  };
+  std::vector<Task> tasks;
+  for (auto& [pack, items] : by_pack) {
+    uint64_t want = 0;
+    for (const auto& [h, p] : items) want += kPackEntryHeaderSize + p.length;
+    if (want * 2 >= catalog_.pack_size(pack)) {
+      tasks.push_back({pack, {}, {}});
+      continue;
+    }
+    for (size_t i = 0; i < items.size(); i += kRangesPerTask)
+      tasks.push_back({pack, {items.begin() + i, items.begin() + std::min(items.size(), i + kRangesPerTask)}, {}});
+  }
+  for (const auto& h : loose) tasks.push_back({"", {}, h});
+
+  std::mutex mu;
+  parallel_for(tasks.size(), jobs_, [&](size_t i) {
+    const Task& t = tasks[i];
+    std::string origin = remote_.properties().display;
+    if (!t.pack.empty() && t.ranges.empty()) {
+      fs::path part = tmp_ / (t.pack + ".part");
+      check(remote_.get_file(pack_key(t.pack), part, file_size_or_zero(part)));
+      uint64_t size = file_size_or_zero(part);
+      uint64_t adopted = store_.adopt_pack(part, t.pack, origin + "/" + pack_key(t.pack));
+      std::lock_guard lock(mu);
+      stats.packs++;
+      stats.objects += adopted;
+      stats.bytes += size;
+      if (progress_) progress_->advance(size);
+    } else if (!t.pack.empty()) {
+      uint64_t bytes = 0;
+      for (const auto& [h, p] : t.ranges) {
+        std::string entry = take(remote_.get_bytes(pack_key(t.pack), ByteRange{p.offset, kPackEntryHeaderSize + p.length}));
+        std::string data = decode_pack_entry(entry, h, origin + "/" + pack_key(t.pack));
+        store_.put_small(h, data);
+        bytes += entry.size();
+      }
+      std::lock_guard lock(mu);
+      stats.ranges += t.ranges.size();
+      stats.objects += t.ranges.size();
+      stats.bytes += bytes;
+      if (progress_) progress_->advance(bytes);
+    } else {
+      fs::path part = tmp_ / (t.loose.hex() + ".part");
+      Status s = remote_.get_file(loose_key(t.loose), part, file_size_or_zero(part));
+      if (!s.ok() && s.failure().kind == FailureKind::not_found) {
+        std::lock_guard lock(mu);
+        stats.missing.push_back(t.loose);
+        return;
+      }
+      check(s);
+      uint64_t size = file_size_or_zero(part);
+      store_.adopt_file(part, t.loose, origin + "/" + loose_key(t.loose));
+      std::lock_guard lock(mu);
+      stats.objects++;
+      stats.bytes += size;
+      if (progress_) progress_->advance(size);
+    }
+  });
+  store_.flush();
+}
+
+TransferStats Transfer::fetch(const std::vector<TreeRef>& roots) {
+  TransferStats stats;
+  catalog_.refresh();
+  if (progress_) progress_->start("Fetching", 0, true);
+  std::unordered_set<Hash, HashHasher> seen;
+  std::vector<TreeRef> level(roots.begin(), roots.end());
+  while (!level.empty()) {
+    std::vector<Hash> wanted;
+    std::vector<TreeRef> present;
+    for (const auto& r : level) {
+      if (!seen.insert(r.hash).second) continue;
+      present.push_back(r);
+      if (store_.contains(r.hash)) stats.up_to_date++;
+      else wanted.push_back(r.hash);
+    }
+    fetch_objects(wanted, stats);
+    std::vector<TreeRef> next;
+    for (const auto& r : present) {
+      if (r.kind != EntryKind::dir || !store_.contains(r.hash)) continue;
+      for (const auto& e : parse_tree(store_.get_bytes(r.hash), r.hash.str()).entries) next.push_back({e.kind, e.hash, e.size});
+    }
+    level = std::move(next);
+  }
+  if (progress_) progress_->finish();
+  return stats;
+}
+
+Transfer::Comparison Transfer::compare(const std::vector<TreeRef>& roots) {
+  Comparison c;
+  catalog_.refresh();
+  std::vector<Hash> objects = reachable_local(roots, c.not_in_cache);
+  c.objects = objects.size() + c.not_in_cache.size();
+  std::vector<Hash> large;
+  for (const auto& h : objects) {
+    if (catalog_.find(h)) continue;
+    if (store_.loose_path(h)) large.push_back(h);
+    else c.not_on_remote.push_back(h);
+  }
+  auto present = remote_has_loose(large);
+  for (size_t i = 0; i < large.size(); ++i)
+    if (!present[i]) c.not_on_remote.push_back(large[i]);
+  return c;
+}
+
+}  // namespace mlops
