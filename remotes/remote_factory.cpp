@@ -6,12 +6,14 @@
 #include "core/text.hpp"
 #include "local_remote.hpp"
 #include "remote_decorators.hpp"
+#include "ssh_remote.hpp"
 
 namespace mlops {
 namespace {
 
 constexpr std::array kSchemes{
     RemoteScheme{"file", make_local_remote},
+    RemoteScheme{"ssh", make_ssh_remote},
 };
 
 }  // namespace
