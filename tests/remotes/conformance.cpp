@@ -162,3 +162,15 @@ TEST_CASE("object layout keys round-trip", "[remote]") {
   CHECK(hash_of_loose_key(loose_key(h)) == h);
   CHECK_FALSE(hash_of_loose_key("packs/abc.pack"));
 }
+
+// Hidden: a run_<protocol>.sh runs it (filter "[auth]") against a server the
+// client must not trust (host key unknown or changed, user key refused). The
+// first request fails as `auth`, and the message names the host.
+TEST_CASE("an untrusted server or refused login is an auth failure", "[.][auth]") {
+  RemoteSpec spec = spec_from_env();
+  auto r = open_remote(spec);
+  auto got = r->exists({key("auth", "k")});
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.failure().kind == FailureKind::auth);
+  CHECK_THAT(got.failure().message, Catch::Contains(spec.url.host));
+}

@@ -1,0 +1,92 @@
+# A throwaway OpenSSH sshd on 127.0.0.1 for suites that need an SSH/SFTP
+# server. Source it (after lib.sh), then:
+#
+#   sshd_start DIR     keys, config and sshd in DIR; exports SSHD_PORT,
+#                      SSHD_USER, SSHD_KEY (client private key),
+#                      SSHD_KNOWN_HOSTS (a file with the one line
+#                      "[127.0.0.1]:PORT ssh-ed25519 …") and SSHD_HOST_PUB.
+#                      Stops the server on EXIT (chaining any EXIT trap set
+#                      before). Calls `skip` when sshd is missing or will
+#                      not start.
+#   sshd_stop          stops it now (idempotent).
+#
+# The server knows only its own client key (authorized_keys in DIR), allows
+# only the calling user, serves SFTP in-process (internal-sftp) and never
+# reads /etc/ssh or the user's ~/.ssh.
+
+SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
+
+# skip REASON: report the suite as skipped (CTest SKIP_RETURN_CODE 125).
+if ! declare -F skip >/dev/null; then
+  skip() {
+    echo "skipped: $*"
+    exit 125
+  }
+fi
+
+sshd_start() {
+  local dir=$1
+  [ -x "$SSHD_BIN" ] || skip "sshd is not installed ($SSHD_BIN; apt-get install openssh-server)"
+  command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed (apt-get install openssh-client)"
+  mkdir -p "$dir"
+  SSHD_DIR=$dir
+  SSHD_USER=$(id -un)
+  ssh-keygen -q -t ed25519 -N '' -C mlops-test-host -f "$dir/host_ed25519" || skip "ssh-keygen failed"
+  ssh-keygen -q -t ed25519 -N '' -C mlops-test-client -f "$dir/id_ed25519" || skip "ssh-keygen failed"
+  cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
+  SSHD_PORT=$(free_port)
+  cat >"$dir/sshd_config" <<EOF
+ListenAddress 127.0.0.1:$SSHD_PORT
+HostKey $dir/host_ed25519
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+AllowUsers $SSHD_USER
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+X11Forwarding no
+AllowTcpForwarding no
+PrintMotd no
+MaxStartups 32:30:64
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+EOF
+  SSHD_HOST_PUB=$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")
+  echo "[127.0.0.1]:$SSHD_PORT $SSHD_HOST_PUB" >"$dir/known_hosts"
+  SSHD_KEY=$dir/id_ed25519
+  SSHD_KNOWN_HOSTS=$dir/known_hosts
+  # Privilege separation needs its compiled-in empty directory when run as root.
+  if [ "$(id -u)" = 0 ]; then mkdir -p -m 0755 /run/sshd; fi
+  "$SSHD_BIN" -t -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 ||
+    skip "sshd rejects the test configuration: $(tail -1 "$dir/sshd.log")"
+  # Foreground (-D) with output in a file: a runner that pipes our stdout
+  # would otherwise wait for the daemon.
+  "$SSHD_BIN" -D -e -f "$dir/sshd_config" >>"$dir/sshd.log" 2>&1 &
+  echo $! >"$dir/pids"
+  _sshd_chain_exit_trap
+  if ! wait_port "$SSHD_PORT"; then
+    cat "$dir/sshd.log" >&2
+    skip "sshd did not start on 127.0.0.1:$SSHD_PORT"
+  fi
+  export SSHD_PORT SSHD_USER SSHD_KEY SSHD_KNOWN_HOSTS SSHD_HOST_PUB SSHD_DIR
+}
+
+sshd_stop() {
+  [ -n "${SSHD_DIR:-}" ] && stop_pids "$SSHD_DIR/pids"
+  return 0
+}
+
+# Runs sshd_stop on EXIT before whatever EXIT trap was already set.
+_sshd_chain_exit_trap() {
+  local previous=""
+  # `trap -p EXIT` prints: trap -- 'CMD' EXIT (quoted for eval).
+  if [ -n "$(trap -p EXIT)" ]; then
+    eval "set -- $(trap -p EXIT)"
+    previous=$3
+  fi
+  # shellcheck disable=SC2064
+  trap "sshd_stop; ${previous:-:}" EXIT
+}
