@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "http_remote.hpp"
 #include "local_remote.hpp"
 #include "remote_decorators.hpp"
 #include "ssh_remote.hpp"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr std::array kSchemes{
     RemoteScheme{"file", make_local_remote},
+    RemoteScheme{"http", make_http_remote},
     RemoteScheme{"ssh", make_ssh_remote},
 };
 
