@@ -7,6 +7,7 @@
 #include "http_remote.hpp"
 #include "local_remote.hpp"
 #include "remote_decorators.hpp"
+#include "s3_remote.hpp"
 #include "ssh_remote.hpp"
 
 namespace mlops {
@@ -15,6 +16,7 @@ namespace {
 constexpr std::array kSchemes{
     RemoteScheme{"file", make_local_remote},
     RemoteScheme{"http", make_http_remote},
+    RemoteScheme{"s3", make_s3_remote},
     RemoteScheme{"ssh", make_ssh_remote},
 };
 
