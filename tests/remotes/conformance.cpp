@@ -174,3 +174,49 @@ TEST_CASE("an untrusted server or refused login is an auth failure", "[.][auth]"
   CHECK(got.failure().kind == FailureKind::auth);
   CHECK_THAT(got.failure().message, Catch::Contains(spec.url.host));
 }
+
+// Hidden: a run_<protocol>.sh runs it (filter "[expect_failure]") against a
+// remote that must refuse us: MLOPS_TEST_EXPECT_FAILURE is the kind ("auth",
+// "permanent"), MLOPS_TEST_EXPECT_MESSAGE (optional) a text the message must
+// hold. The first request and a listing both fail so, naming the remote and
+// never showing a secret of its settings.
+TEST_CASE("a refusing remote fails as expected, naming the remote", "[.][expect_failure]") {
+  RemoteSpec spec = spec_from_env();
+  const char* kind = std::getenv("MLOPS_TEST_EXPECT_FAILURE");
+  const char* text = std::getenv("MLOPS_TEST_EXPECT_MESSAGE");
+  REQUIRE(kind);
+  auto r = open_remote(spec);
+  auto check = [&](const Failure& f) {
+    INFO(f.message);
+    CHECK(failure_kind_name(f.kind) == kind);
+    CHECK_THAT(f.message, Catch::Contains("'" + spec.name + "'"));
+    if (text) CHECK_THAT(f.message, Catch::Contains(text));
+    for (const char* secret : {"password", "token", "secret_access_key", "session_token"})
+      if (std::string v = spec.option(secret); !v.empty()) CHECK_THAT(f.message, !Catch::Contains(v));
+  };
+  auto e = r->exists({key("refused", "k")});
+  REQUIRE_FALSE(e.ok());
+  check(e.failure());
+  auto l = r->list(key("refused", ""));
+  REQUIRE_FALSE(l.ok());
+  check(l.failure());
+}
+
+// Hidden (filter "[large]"): a file big enough for a backend's large-upload
+// path (S3 multipart from 64 MiB, 8 MiB parts), not a multiple of a part.
+TEST_CASE("a large file streams up and down whole", "[.][large]") {
+  auto r = open_test_remote();
+  mlops::test::TempDir d;
+  const size_t size = (72u << 20) + 12345;
+  std::string data = random_bytes(size, 9);
+  write_file_atomic(d / "up", data);
+  must(r->put_file(key("large", "big"), d / "up"));
+  must(r->get_file(key("large", "big"), d / "down", 0));
+  CHECK(hash_bytes(read_file(d / "down")) == hash_bytes(data));
+  const size_t boundary = 8u << 20;  // between the first two parts
+  CHECK(must(r->get_bytes(key("large", "big"), ByteRange{boundary - 10, 20})) == data.substr(boundary - 10, 20));
+  auto entries = must(r->list(key("large", "")));
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].size == size);
+  must(r->remove(key("large", "big")));
+}
