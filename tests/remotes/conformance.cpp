@@ -192,7 +192,7 @@ TEST_CASE("a refusing remote fails as expected, naming the remote", "[.][expect_
     CHECK_THAT(f.message, Catch::Contains("'" + spec.name + "'"));
     if (text) CHECK_THAT(f.message, Catch::Contains(text));
     for (const char* secret : {"password", "token", "secret_access_key", "session_token"})
-      if (std::string v = spec.option(secret); !v.empty()) CHECK_THAT(f.message, !Catch::Contains(v));
+      if (std::string v = spec.option(secret); !v.empty()) CHECK(f.message.find(v) == std::string::npos);  // prints no secret
   };
   auto e = r->exists({key("refused", "k")});
   REQUIRE_FALSE(e.ok());
