@@ -35,14 +35,15 @@ json_check 'd["paths"][0]["changed"] is False and d["counters"]["files_hashed"] 
 echo change >> data/c1/s1/f1.bin
 rm data/c1/s1/f2.bin
 echo new > data/c2/new.txt
+# Exactly the changed and the new file are read (the first look after a change).
+m 0 --json status
+json_check 'd["counters"]["files_hashed"] == 2'
+json_check 'sorted(c["type"] for c in d["paths"][0]["changes"]) == ["added", "deleted", "modified"]'
 m 1 status --exit-code
 has_out "data: modified"
 has_out "modified:  c1/s1/f1.bin"
 has_out "deleted:   c1/s1/f2.bin"
 has_out "added:     c2/new.txt"
-m 0 --json status
-json_check 'd["counters"]["files_hashed"] == 2'
-json_check 'sorted(c["type"] for c in d["paths"][0]["changes"]) == ["added", "deleted", "modified"]'
 m 0 status model.bin
 has_out "up to date"
 m 2 status nothing-here
