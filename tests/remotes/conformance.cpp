@@ -178,8 +178,9 @@ TEST_CASE("an untrusted server or refused login is an auth failure", "[.][auth]"
 // Hidden: a run_<protocol>.sh runs it (filter "[expect_failure]") against a
 // remote that must refuse us: MLOPS_TEST_EXPECT_FAILURE is the kind ("auth",
 // "permanent"), MLOPS_TEST_EXPECT_MESSAGE (optional) a text the message must
-// hold. The first request and a listing both fail so, naming the remote and
-// never showing a secret of its settings.
+// hold. The first request and a listing both fail so (or, with
+// MLOPS_TEST_EXPECT_FAILURE_ON=put, an upload), naming the remote and never
+// showing a secret of its settings.
 TEST_CASE("a refusing remote fails as expected, naming the remote", "[.][expect_failure]") {
   RemoteSpec spec = spec_from_env();
   const char* kind = std::getenv("MLOPS_TEST_EXPECT_FAILURE");
@@ -194,6 +195,12 @@ TEST_CASE("a refusing remote fails as expected, naming the remote", "[.][expect_
     for (const char* secret : {"password", "token", "secret_access_key", "session_token"})
       if (std::string v = spec.option(secret); !v.empty()) CHECK(f.message.find(v) == std::string::npos);  // prints no secret
   };
+  if (const char* on = std::getenv("MLOPS_TEST_EXPECT_FAILURE_ON"); on && std::string(on) == "put") {
+    auto p = r->put_bytes(key("refused", "k"), "x");  // a server that only reads
+    REQUIRE_FALSE(p.ok());
+    check(p.failure());
+    return;
+  }
   auto e = r->exists({key("refused", "k")});
   REQUIRE_FALSE(e.ok());
   check(e.failure());

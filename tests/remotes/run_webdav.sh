@@ -3,8 +3,8 @@
 # 127.0.0.1 (tests/services/nginx_dav.sh): once with basic auth, once with a
 # client certificate (where parents must be made with MKCOL), then the ways a
 # connection must be refused: wrong password, no password, no client
-# certificate, a server certificate from another CA. Also ~/.netrc and
-# ssl_verify=false. Skipped (125) when nginx cannot run here.
+# certificate, a server certificate from another CA; a server without WebDAV
+# refuses uploads. Also ~/.netrc and ssl_verify=false. Skipped (125) when nginx cannot run here.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../services/lib.sh"
@@ -58,7 +58,7 @@ leftovers=$(find "$NGINX_DAV_ROOT" -name '*.tmp.*' | wc -l)
 #    remote, saying what to do, never showing the password.
 expect_failure() {
   local what=$1 kind=$2 text=$3 url=$4 opts=$5
-  if MLOPS_TEST_EXPECT_FAILURE=$kind MLOPS_TEST_EXPECT_MESSAGE=$text MLOPS_TEST_REMOTE_URL=$url \
+  if MLOPS_TEST_EXPECT_FAILURE_ON=${on:-} MLOPS_TEST_EXPECT_FAILURE=$kind MLOPS_TEST_EXPECT_MESSAGE=$text MLOPS_TEST_REMOTE_URL=$url \
     MLOPS_TEST_REMOTE_OPTIONS=$opts "$MLOPS_CONFORMANCE" -w NoTests -r compact -s "[expect_failure]" >"$dir/out" 2>&1; then
     pass "$what"
   else
@@ -78,6 +78,8 @@ expect_failure "server certificate from another CA" auth "not trusted" "$NGINX_D
 password=$NGINX_DAV_PASSWORD
 ca_bundle=$dir/other-ca/ca.crt"
 expect_failure "server certificate without ca_bundle (system CAs)" auth "not trusted" "$NGINX_DAV_URL/pub/refused" ""
+on=put expect_failure "a server without WebDAV refuses uploads" permanent "does not accept uploads" \
+  "$NGINX_DAV_URL/ro/store" "ca_bundle=$NGINX_DAV_CA"
 [ -z "$(ls -A "$NGINX_DAV_ROOT/dav/refused" "$NGINX_DAV_ROOT/mtls/refused" 2>/dev/null)" ] &&
   pass "nothing written after a refusal" || fail "files written after a refusal"
 

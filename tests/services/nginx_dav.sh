@@ -16,6 +16,7 @@
 #   /mtls/  WebDAV, only with a client certificate signed by NGINX_DAV_CA;
 #           PUT does not create missing parents here (409, as Apache's
 #           mod_dav does), so clients must MKCOL them
+#   /ro/    plain static files: no WebDAV, PUT is refused (405)
 # TLS only; the server certificate is for 127.0.0.1 and localhost.
 
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
@@ -26,7 +27,7 @@ nginx_dav_start() {
   [ -x "$NGINX_BIN" ] || skip "nginx is not installed ($NGINX_BIN; apt-get install nginx)"
   [ -f "$NGINX_DAV_EXT_MODULE" ] ||
     skip "the nginx WebDAV PROPFIND module is missing ($NGINX_DAV_EXT_MODULE; apt-get install libnginx-mod-http-dav-ext)"
-  mkdir -p "$dir/www/pub" "$dir/www/dav" "$dir/www/mtls" "$dir/tmp" "$dir/logs"
+  mkdir -p "$dir/www/pub" "$dir/www/dav" "$dir/www/mtls" "$dir/www/ro" "$dir/tmp" "$dir/logs"
   NGINX_DAV_DIR=$dir
   certs_make "$dir/certs"
   NGINX_DAV_USER=tester
@@ -70,6 +71,7 @@ http {
       auth_basic "mlops test";
       auth_basic_user_file $dir/htpasswd;
     }
+    location /ro/ { dav_methods off; }
     location /mtls/ {
       if (\$ssl_client_verify != SUCCESS) { return 403; }
     }
