@@ -78,7 +78,7 @@ void render(Output& out, const json& doc) {
 
 void setup_ls(CLI::App& cmd, Context& ctx) {
   auto a = std::make_shared<LsArgs>();
-  cmd.add_option("args", a->args, "[REV] [PATH]: a git revision (default: the workspace's pointer files) and a path")
+  cmd.add_option("args", a->args, "A git revision (default: the workspace's pointer files), then a path")
       ->expected(0, 2)
       ->type_name("[REV] [PATH]");
   cmd.add_flag("-R,--recursive", a->recursive, "List every file inside tracked directories");
