@@ -236,34 +236,26 @@ Result<HttpResponse> http_get_range(CurlEasy& handle, HttpRequest req, uint64_t 
     if (length) range += std::to_string(offset + *length - 1);
     req.headers.push_back(range);
   }
-  // Bytes before `skip` are dropped (a 200 answer to a range request); at
-  // most `take` are passed on.
+  // A 200 answer to a range request carries the whole object: its first
+  // `offset` bytes are dropped. At most `take` bytes reach the sink.
   uint64_t skip = 0, delivered = 0;
   const uint64_t take = length.value_or(UINT64_MAX);
-  req.sink = [&](std::string_view chunk) {
-    if (skip > 0) {
-      size_t drop = static_cast<size_t>(std::min<uint64_t>(skip, chunk.size()));
-      chunk.remove_prefix(drop);
-      skip -= drop;
-    }
-    size_t pass = static_cast<size_t>(std::min<uint64_t>(chunk.size(), take - delivered));
-    if (pass > 0 && !sink(chunk.substr(0, pass))) return false;
-    delivered += pass;
-    return delivered < take;
-  };
-  // The response status is known before the first body byte: decide then
-  // whether the body must be sliced.
-  bool checked = false;
-  BodySink inner = std::move(req.sink);
+  bool first = true;
   CURL* c = handle.get();
   req.sink = [&](std::string_view chunk) {
-    if (!checked) {
-      checked = true;
+    if (first) {  // the status is known by the first body byte
+      first = false;
       long status = 0;
       curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
       if (status == 200) skip = offset;
     }
-    return inner(chunk);
+    size_t drop = static_cast<size_t>(std::min<uint64_t>(skip, chunk.size()));
+    chunk.remove_prefix(drop);
+    skip -= drop;
+    size_t pass = static_cast<size_t>(std::min<uint64_t>(chunk.size(), take - delivered));
+    if (pass > 0 && !sink(chunk.substr(0, pass))) return false;
+    delivered += pass;
+    return delivered < take;
   };
 
   auto got = http_send(handle, req, settings, what);
@@ -288,9 +280,7 @@ Result<HttpResponse> http_get_range(CurlEasy& handle, HttpRequest req, uint64_t 
   } else if (resp.status != 200) {
     return got;  // the backend classifies
   }
-  if (resp.status == 200 && !checked && offset > 0)
-    return Failure{FailureKind::permanent, what + ": the object is shorter than " + std::to_string(offset) + " bytes"};
-  if (skip > 0)
+  if (resp.status == 200 && offset > 0 && (first || skip > 0))
     return Failure{FailureKind::permanent, what + ": the object is shorter than " + std::to_string(offset) + " bytes"};
   if (length && delivered < *length)
     return Failure{FailureKind::permanent, what + ": the object is shorter than the range asked for"};

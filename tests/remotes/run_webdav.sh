@@ -54,6 +54,11 @@ conformance "conformance suite, client certificate (/mtls/, MKCOL)" "$NGINX_DAV_
 leftovers=$(find "$NGINX_DAV_ROOT" -name '*.tmp.*' | wc -l)
 [ "$leftovers" = 0 ] && pass "no temp files left on the server" || fail "$leftovers temp files left on the server"
 
+# A server that ignores Range (200 with the whole file): ranges and resumed
+# downloads are sliced from it.
+conformance "server without Range support" "$NGINX_DAV_URL/norange/store" "ca_bundle=$NGINX_DAV_CA" \
+  "ranges read part of a key,files stream up and down*"
+
 # 2. Refusals: the first request and a listing fail as `auth`, naming the
 #    remote, saying what to do, never showing the password.
 expect_failure() {

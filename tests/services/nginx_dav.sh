@@ -17,6 +17,7 @@
 #           PUT does not create missing parents here (409, as Apache's
 #           mod_dav does), so clients must MKCOL them
 #   /ro/    plain static files: no WebDAV, PUT is refused (405)
+#   /norange/  WebDAV, no auth, Range ignored (200 with the whole file)
 # TLS only; the server certificate is for 127.0.0.1 and localhost.
 
 NGINX_BIN=${NGINX_BIN:-/usr/sbin/nginx}
@@ -27,7 +28,7 @@ nginx_dav_start() {
   [ -x "$NGINX_BIN" ] || skip "nginx is not installed ($NGINX_BIN; apt-get install nginx)"
   [ -f "$NGINX_DAV_EXT_MODULE" ] ||
     skip "the nginx WebDAV PROPFIND module is missing ($NGINX_DAV_EXT_MODULE; apt-get install libnginx-mod-http-dav-ext)"
-  mkdir -p "$dir/www/pub" "$dir/www/dav" "$dir/www/mtls" "$dir/www/ro" "$dir/tmp" "$dir/logs"
+  mkdir -p "$dir/www/pub" "$dir/www/dav" "$dir/www/mtls" "$dir/www/ro" "$dir/www/norange" "$dir/tmp" "$dir/logs"
   NGINX_DAV_DIR=$dir
   certs_make "$dir/certs"
   NGINX_DAV_USER=tester
@@ -72,6 +73,7 @@ http {
       auth_basic_user_file $dir/htpasswd;
     }
     location /ro/ { dav_methods off; }
+    location /norange/ { create_full_put_path on; max_ranges 0; }
     location /mtls/ {
       if (\$ssl_client_verify != SUCCESS) { return 403; }
     }
