@@ -227,3 +227,24 @@ TEST_CASE("a large file streams up and down whole", "[.][large]") {
   CHECK(entries[0].size == size);
   must(r->remove(key("large", "big")));
 }
+
+// Hidden (filter "[many]"): more keys than one page of a listing (S3 gives
+// 1,000 a page, then a continuation token).
+TEST_CASE("a listing longer than one page", "[.][many]") {
+  auto r = open_test_remote();
+  constexpr int kKeys = 1100, kThreads = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kKeys; i += kThreads)
+        if (!r->put_bytes(key("many", std::to_string(i)), std::string(static_cast<size_t>(i % 7), 'x')).ok()) failures++;
+    });
+  for (auto& t : threads) t.join();
+  REQUIRE(failures == 0);
+  std::map<std::string, uint64_t> got;
+  auto entries = must(r->list(key("many", "")));
+  for (const auto& e : entries) got[e.key] = e.size;
+  REQUIRE(got.size() == kKeys);
+  for (int i = 0; i < kKeys; i += 97) CHECK(got[key("many", std::to_string(i))] == static_cast<uint64_t>(i % 7));
+}

@@ -47,9 +47,10 @@ conformance() {
   fi
 }
 
-# 1. The whole suite, path-style, plus a 72 MiB file (multipart upload).
-conformance "conformance suite, path-style, with multipart" "$url" "endpointurl=$RGW_ENDPOINT
-$keys" "[remote],[large]"
+# 1. The whole suite, path-style, plus a 72 MiB file (multipart upload) and
+#    a listing of more than one page (continuation tokens).
+conformance "conformance suite, path-style, with multipart and paging" "$url" "endpointurl=$RGW_ENDPOINT
+$keys" "[remote],[large],[many]"
 
 # 2. Other sources of credentials, addressing and transport.
 AWS_ACCESS_KEY_ID=$RGW_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$RGW_SECRET_KEY \

@@ -49,7 +49,7 @@ conformance() {
 }
 
 # 1. The whole suite, with basic auth and with a client certificate.
-conformance "conformance suite, basic auth (/dav/)" "$NGINX_DAV_URL/dav/store" "$basic"
+conformance "conformance suite, basic auth (/dav/), 1,100-key listing" "$NGINX_DAV_URL/dav/store" "$basic" "[remote],[many]"
 conformance "conformance suite, client certificate (/mtls/, MKCOL)" "$NGINX_DAV_URL/mtls/store" "$mtls"
 leftovers=$(find "$NGINX_DAV_ROOT" -name '*.tmp.*' | wc -l)
 [ "$leftovers" = 0 ] && pass "no temp files left on the server" || fail "$leftovers temp files left on the server"
