@@ -28,18 +28,18 @@ _certs_sign() {
 }
 
 certs_make() {
-  local dir=$1
+  local certs_dir=$1  # not `dir`: an EXIT trap run from `skip` in here would see it
   command -v openssl >/dev/null || skip "openssl is not installed (apt-get install openssl)"
-  mkdir -p "$dir"
+  mkdir -p "$certs_dir"
   (
     umask 077
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout "$dir/ca.key" -out "$dir/ca.crt" -days 2 -subj "/CN=mlops test CA" \
+      -keyout "$certs_dir/ca.key" -out "$certs_dir/ca.crt" -days 2 -subj "/CN=mlops test CA" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null &&
-      _certs_sign "$dir" server "/CN=127.0.0.1" \
+      _certs_sign "$certs_dir" server "/CN=127.0.0.1" \
         'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' &&
-      _certs_sign "$dir" client "/CN=client" 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n'
+      _certs_sign "$certs_dir" client "/CN=client" 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n'
   ) || skip "openssl could not make test certificates"
-  rm -f "$dir/ca.srl"
-  chmod 644 "$dir"/*.crt
+  rm -f "$certs_dir/ca.srl"
+  chmod 644 "$certs_dir"/*.crt
 }

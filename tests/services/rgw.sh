@@ -23,16 +23,16 @@ RGW_BUCKET=${RGW_BUCKET:-mlops-test}
 RGW_REGION=us-east-1
 
 rgw_start() {
-  local dir=$1 bin
+  local rgw_dir=$1 bin  # not `dir`: an EXIT trap run from `skip` in here would see it
   for bin in ceph-mon ceph-osd radosgw radosgw-admin ceph ceph-authtool monmaptool curl; do
     command -v "$bin" >/dev/null ||
       skip "$bin is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common curl)"
   done
-  mkdir -p "$dir/run" "$dir/log" "$dir/mon.a" "$dir/osd.0" "$dir/rgw"
-  RGW_DIR=$dir
-  : >"$dir/pids"
+  mkdir -p "$rgw_dir/run" "$rgw_dir/log" "$rgw_dir/mon.a" "$rgw_dir/osd.0" "$rgw_dir/rgw"
+  RGW_DIR=$rgw_dir
+  : >"$rgw_dir/pids"
   _rgw_chain_exit_trap
-  certs_make "$dir/certs"
+  certs_make "$rgw_dir/certs"
   local mon_port rgw_port tls_port fsid
   read -r mon_port rgw_port tls_port < <(_rgw_free_ports 3)
   fsid=$(cat /proc/sys/kernel/random/uuid)
@@ -40,14 +40,14 @@ rgw_start() {
   # start-up take four times longer), no refusal to start on a nearly full
   # disk (the monitor's store is a few MB and thrown away; "crit" is compared
   # with <=, so -1 turns the check off), nothing outside DIR.
-  cat >"$dir/ceph.conf" <<EOF
+  cat >"$rgw_dir/ceph.conf" <<EOF
 [global]
 fsid = $fsid
 mon host = v2:127.0.0.1:$mon_port
 public addr = 127.0.0.1
 cluster addr = 127.0.0.1
 ms bind ipv6 = false
-keyring = $dir/keyring
+keyring = $rgw_dir/keyring
 osd pool default size = 1
 osd pool default min size = 1
 osd pool default pg num = 8
@@ -59,53 +59,54 @@ mon warn on pool no redundancy = false
 mon data avail crit = -1
 mon data avail warn = 0
 paxos propose interval = 0.1
-run dir = $dir/run
-admin socket = $dir/run/\$name.asok
-log file = $dir/log/\$name.log
-pid file = $dir/run/\$name.pid
+run dir = $rgw_dir/run
+admin socket = $rgw_dir/run/\$name.asok
+log file = $rgw_dir/log/\$name.log
+pid file = $rgw_dir/run/\$name.pid
 [mon.a]
-mon data = $dir/mon.a
+mon data = $rgw_dir/mon.a
 [osd]
-osd data = $dir/osd.\$id
+osd data = $rgw_dir/osd.\$id
 osd objectstore = memstore
 memstore device bytes = 1073741824
 osd max object name len = 460
 osd max object namespace len = 64
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port ssl_endpoint=127.0.0.1:$tls_port ssl_certificate=$dir/certs/server.crt ssl_private_key=$dir/certs/server.key
-rgw data = $dir/rgw
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port ssl_endpoint=127.0.0.1:$tls_port ssl_certificate=$rgw_dir/certs/server.crt ssl_private_key=$rgw_dir/certs/server.key
+rgw data = $rgw_dir/rgw
 rgw dns name = localhost
 EOF
-  local conf="-c $dir/ceph.conf"
+  local conf="-c $rgw_dir/ceph.conf"
   {
-    ceph-authtool "$dir/keyring" --create-keyring --gen-key -n mon. --cap mon 'allow *' &&
-      ceph-authtool "$dir/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' &&
-      ceph-authtool "$dir/keyring" --gen-key -n osd.0 --cap mon 'allow profile osd' --cap osd 'allow *' &&
-      ceph-authtool "$dir/keyring" --gen-key -n client.rgw.a --cap mon 'allow rw' --cap osd 'allow rwx' &&
-      monmaptool --create --add a "v2:127.0.0.1:$mon_port" --fsid "$fsid" "$dir/monmap" &&
-      ceph-mon $conf --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/keyring"
-  } >"$dir/log/bootstrap.out" 2>&1 || skip "ceph bootstrap failed: $(tail -1 "$dir/log/bootstrap.out")"
+    ceph-authtool "$rgw_dir/keyring" --create-keyring --gen-key -n mon. --cap mon 'allow *' &&
+      ceph-authtool "$rgw_dir/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' &&
+      ceph-authtool "$rgw_dir/keyring" --gen-key -n osd.0 --cap mon 'allow profile osd' --cap osd 'allow *' &&
+      ceph-authtool "$rgw_dir/keyring" --gen-key -n client.rgw.a --cap mon 'allow rw' --cap osd 'allow rwx' &&
+      monmaptool --create --add a "v2:127.0.0.1:$mon_port" --fsid "$fsid" "$rgw_dir/monmap" &&
+      ceph-mon $conf --mkfs -i a --monmap "$rgw_dir/monmap" --keyring "$rgw_dir/keyring"
+  } >"$rgw_dir/log/bootstrap.out" 2>&1 || skip "ceph bootstrap failed: $(tail -1 "$rgw_dir/log/bootstrap.out")"
 
-  ceph-mon $conf -i a -f >"$dir/log/mon.out" 2>&1 &
-  echo $! >>"$dir/pids"
-  wait_port "$mon_port" || skip "ceph-mon did not start: $(grep -h -m1 -- ' -1 ' "$dir/log/mon.out" "$dir/log/mon.a.log" | cut -c1-300)"
+  ceph-mon $conf -i a -f >"$rgw_dir/log/mon.out" 2>&1 &
+  echo $! >>"$rgw_dir/pids"
+  wait_port "$mon_port" || skip "ceph-mon did not start: $({ grep -h -m1 -- ' -1 ' "$rgw_dir/log/mon.out" "$rgw_dir/log/mon.a.log" ||
+    tail -1 "$rgw_dir/log/mon.out"; } 2>/dev/null | head -1 | cut -c1-300)"
 
   local osd_uuid
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   {
     timeout 30 ceph $conf osd new "$osd_uuid" 0 &&
       ceph-osd $conf -i 0 --mkfs --osd-uuid "$osd_uuid"
-  } >>"$dir/log/bootstrap.out" 2>&1 || skip "ceph-osd set-up failed: $(tail -1 "$dir/log/bootstrap.out")"
-  ceph-osd $conf -i 0 -f >"$dir/log/osd.out" 2>&1 &
-  echo $! >>"$dir/pids"
+  } >>"$rgw_dir/log/bootstrap.out" 2>&1 || skip "ceph-osd set-up failed: $(tail -1 "$rgw_dir/log/bootstrap.out")"
+  ceph-osd $conf -i 0 -f >"$rgw_dir/log/osd.out" 2>&1 &
+  echo $! >>"$rgw_dir/pids"
   # radosgw starts while the OSD boots: its first pool I/O waits for it.
-  radosgw $conf -n client.rgw.a -f >"$dir/log/rgw.out" 2>&1 &
-  echo $! >>"$dir/pids"
+  radosgw $conf -n client.rgw.a -f >"$rgw_dir/log/rgw.out" 2>&1 &
+  echo $! >>"$rgw_dir/pids"
   wait_port "$rgw_port" 1200 && wait_port "$tls_port" ||
-    skip "radosgw did not start: $(tail -2 "$dir/log/client.rgw.a.log" 2>/dev/null; tail -1 "$dir/log/osd.out")"
+    skip "radosgw did not start: $(tail -2 "$rgw_dir/log/client.rgw.a.log" 2>/dev/null; tail -1 "$rgw_dir/log/osd.out")"
   timeout 60 radosgw-admin $conf user create --uid=mlops-test --display-name="mlops test" \
-    --access-key="$RGW_ACCESS_KEY" --secret-key="$RGW_SECRET_KEY" >"$dir/log/user.json" 2>&1 ||
-    skip "radosgw-admin could not create the test user: $(tail -1 "$dir/log/user.json")"
+    --access-key="$RGW_ACCESS_KEY" --secret-key="$RGW_SECRET_KEY" >"$rgw_dir/log/user.json" 2>&1 ||
+    skip "radosgw-admin could not create the test user: $(tail -1 "$rgw_dir/log/user.json")"
 
   # The bucket, and one PUT that makes RGW create its data pools now rather
   # than during the first test.
@@ -119,7 +120,7 @@ EOF
   RGW_ENDPOINT=http://127.0.0.1:$rgw_port
   RGW_TLS_ENDPOINT=https://127.0.0.1:$tls_port
   RGW_VHOST_ENDPOINT=http://localhost:$rgw_port
-  RGW_CA=$dir/certs/ca.crt
+  RGW_CA=$rgw_dir/certs/ca.crt
   export RGW_ENDPOINT RGW_TLS_ENDPOINT RGW_VHOST_ENDPOINT RGW_CA RGW_ACCESS_KEY RGW_SECRET_KEY RGW_BUCKET \
     RGW_REGION RGW_DIR
 }
