@@ -1,6 +1,7 @@
 #pragma once
 // A remote on an SSH server, `ssh://[user@]host[:port]/path`, spoken as SFTP
-// through libcurl's libssh2 backend.
+// through libcurl's libssh2 backend. The path is absolute; `/~/dir` is `dir`
+// in the login (home) directory.
 //
 // Where the connection settings come from, first found wins:
 //   host     HostName of a matching `Host` block in ~/.ssh/config, else the URL's

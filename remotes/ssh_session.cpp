@@ -241,8 +241,13 @@ std::string sftp_url(const std::string& host, int port, const std::string& path)
 }
 
 std::string sftp_quote(const std::string& path) {
+  // curl expands "/~/" in URLs but not in quoted command arguments; a
+  // relative path is the same place, since SFTP servers resolve relative
+  // paths against the login (home) directory.
+  std::string_view p = path;
+  if (p.substr(0, 3) == "/~/") p.remove_prefix(3);
   std::string out = "\"";
-  for (char c : path) {
+  for (char c : p) {
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }

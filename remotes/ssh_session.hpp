@@ -72,7 +72,8 @@ FailureKind classify_sftp(CURLcode rc, std::string_view detail);
 
 // "sftp://host:port/path", the path percent-encoded.
 std::string sftp_url(const std::string& host, int port, const std::string& path);
-// A path as an argument of an SFTP quote command ("rename A B", "rm A").
+// A path as an argument of an SFTP quote command ("rename A B", "rm A");
+// "/~/x" (home-relative in URLs) becomes the relative "x".
 std::string sftp_quote(const std::string& path);
 
 struct SftpListingEntry {

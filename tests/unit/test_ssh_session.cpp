@@ -30,6 +30,7 @@ TEST_CASE("sftp URLs are percent-encoded, quote arguments escaped", "[ssh_sessio
   CHECK(sftp_url("host", 22, "/data/a b%#?") == "sftp://host:22/data/a%20b%25%23%3F");
   CHECK(sftp_url("::1", 2222, "/~/x") == "sftp://[::1]:2222/~/x");
   CHECK(sftp_quote("/a b/c\"d\\e") == "\"/a b/c\\\"d\\\\e\"");
+  CHECK(sftp_quote("/~/store/k") == "\"store/k\"");
 }
 
 TEST_CASE("SFTP failures are classified", "[ssh_session]") {
