@@ -25,21 +25,22 @@ if ! declare -F skip >/dev/null; then
 fi
 
 sshd_start() {
-  local dir=$1
   [ -x "$SSHD_BIN" ] || skip "sshd is not installed ($SSHD_BIN; apt-get install openssh-server)"
   command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed (apt-get install openssh-client)"
-  mkdir -p "$dir"
-  SSHD_DIR=$dir
+  # Not a local named `dir`: a skip from in here runs the suite's EXIT trap,
+  # which must see the suite's own variables.
+  SSHD_DIR=$1
+  mkdir -p "$SSHD_DIR"
   SSHD_USER=$(id -un)
-  ssh-keygen -q -t ed25519 -N '' -C mlops-test-host -f "$dir/host_ed25519" || skip "ssh-keygen failed"
-  ssh-keygen -q -t ed25519 -N '' -C mlops-test-client -f "$dir/id_ed25519" || skip "ssh-keygen failed"
-  cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
+  ssh-keygen -q -t ed25519 -N '' -C mlops-test-host -f "$SSHD_DIR/host_ed25519" || skip "ssh-keygen failed"
+  ssh-keygen -q -t ed25519 -N '' -C mlops-test-client -f "$SSHD_DIR/id_ed25519" || skip "ssh-keygen failed"
+  cp "$SSHD_DIR/id_ed25519.pub" "$SSHD_DIR/authorized_keys"
   SSHD_PORT=$(free_port)
-  cat >"$dir/sshd_config" <<EOF
+  cat >"$SSHD_DIR/sshd_config" <<EOF
 ListenAddress 127.0.0.1:$SSHD_PORT
-HostKey $dir/host_ed25519
-PidFile $dir/sshd.pid
-AuthorizedKeysFile $dir/authorized_keys
+HostKey $SSHD_DIR/host_ed25519
+PidFile $SSHD_DIR/sshd.pid
+AuthorizedKeysFile $SSHD_DIR/authorized_keys
 AllowUsers $SSHD_USER
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
@@ -54,21 +55,21 @@ MaxStartups 32:30:64
 Subsystem sftp internal-sftp
 LogLevel VERBOSE
 EOF
-  SSHD_HOST_PUB=$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")
-  echo "[127.0.0.1]:$SSHD_PORT $SSHD_HOST_PUB" >"$dir/known_hosts"
-  SSHD_KEY=$dir/id_ed25519
-  SSHD_KNOWN_HOSTS=$dir/known_hosts
+  SSHD_HOST_PUB=$(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")
+  echo "[127.0.0.1]:$SSHD_PORT $SSHD_HOST_PUB" >"$SSHD_DIR/known_hosts"
+  SSHD_KEY=$SSHD_DIR/id_ed25519
+  SSHD_KNOWN_HOSTS=$SSHD_DIR/known_hosts
   # Privilege separation needs its compiled-in empty directory when run as root.
   if [ "$(id -u)" = 0 ]; then mkdir -p -m 0755 /run/sshd; fi
-  "$SSHD_BIN" -t -f "$dir/sshd_config" >"$dir/sshd.log" 2>&1 ||
-    skip "sshd rejects the test configuration: $(tail -1 "$dir/sshd.log")"
+  "$SSHD_BIN" -t -f "$SSHD_DIR/sshd_config" >"$SSHD_DIR/sshd.log" 2>&1 ||
+    skip "sshd rejects the test configuration: $(tail -1 "$SSHD_DIR/sshd.log")"
   # Foreground (-D) with output in a file: a runner that pipes our stdout
   # would otherwise wait for the daemon.
-  "$SSHD_BIN" -D -e -f "$dir/sshd_config" >>"$dir/sshd.log" 2>&1 &
-  echo $! >"$dir/pids"
+  "$SSHD_BIN" -D -e -f "$SSHD_DIR/sshd_config" >>"$SSHD_DIR/sshd.log" 2>&1 &
+  echo $! >"$SSHD_DIR/pids"
   _sshd_chain_exit_trap
   if ! wait_port "$SSHD_PORT"; then
-    cat "$dir/sshd.log" >&2
+    cat "$SSHD_DIR/sshd.log" >&2
     skip "sshd did not start on 127.0.0.1:$SSHD_PORT"
   fi
   export SSHD_PORT SSHD_USER SSHD_KEY SSHD_KNOWN_HOSTS SSHD_HOST_PUB SSHD_DIR
