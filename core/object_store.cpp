@@ -94,17 +94,16 @@ bool ObjectStore::pending_contains_locked(const Hash& hash) const {
 
 std::optional<ObjectStore::PackedRef> ObjectStore::find_pending(const Hash& hash) const {
   std::lock_guard lock(pack_mu_);
-  if (open_) {
-    auto it = open_->positions.find(hash);
-    if (it != open_->positions.end()) {
-      open_->writer->flush_buffer();
-      return PackedRef{open_, open_->writer->entries()[it->second]};
-    }
-  }
-  for (const auto& p : publishing_) {
+  auto lookup = [&](const std::shared_ptr<OpenPack>& p) -> std::optional<PackedRef> {
     auto it = p->positions.find(hash);
-    if (it != p->positions.end()) return PackedRef{p, p->writer->entries()[it->second]};
-  }
+    if (it == p->positions.end()) return std::nullopt;
+    p->writer->flush_buffer();  // rare: reading back what this run just stored
+    return PackedRef{p, p->writer->entries()[it->second]};
+  };
+  if (open_)
+    if (auto r = lookup(open_)) return r;
+  for (const auto& p : publishing_)
+    if (auto r = lookup(p)) return r;
   return std::nullopt;
 }
 
@@ -122,28 +121,32 @@ bool ObjectStore::put_small(const Hash& hash, std::string_view data) {
   if (data.size() >= threshold_) return put_loose_bytes(hash, data);
   if (index_->contains(hash) || path_exists(loose_file(hash))) return false;
   std::shared_ptr<OpenPack> full;
+  std::optional<PackWriter::Spill> spill;
   {
     std::lock_guard lock(pack_mu_);
     if (pending_contains_locked(hash)) return false;
+    if (!open_) open_ = std::make_shared<OpenPack>(OpenPack{std::make_unique<PackWriter>(packs_dir_), {}});
     try {
-      if (!open_) open_ = std::make_shared<OpenPack>(OpenPack{std::make_unique<PackWriter>(packs_dir_), {}});
-      open_->writer->append(hash, data);
+      open_->writer->append_buffered(hash, data);
       open_->positions.emplace(hash, open_->writer->entries().size() - 1);
-      if (open_->writer->size() >= pack_size_) {
-        open_->writer->flush_buffer();
-        full = std::move(open_);
-        publishing_.push_back(full);
-      }
     } catch (...) {
-      // The pack may hold a partial entry: drop it, and with it objects
-      // already reported stored, so flush() must fail.
+      // Out of memory mid-entry: the pack is unusable, and objects already
+      // reported stored in it are lost, so flush() must fail.
       if (!publish_error_) publish_error_ = std::current_exception();
       open_.reset();
       throw;
     }
+    if (open_->writer->size() >= pack_size_) {
+      full = std::move(open_);
+      publishing_.push_back(full);
+    } else if (auto s = open_->writer->take_full_buffer()) {
+      spill.emplace(std::move(*s));
+    }
   }
-  // Published outside the lock, so other threads keep appending to a new pack
-  // while this one is hashed and fsynced.
+  // I/O happens outside the lock, so other threads keep appending while a
+  // buffer is written or a full pack is hashed, fsynced and indexed. A failed
+  // write fails the pack, and with it publish() and so flush().
+  if (spill) spill->write();
   if (full) publish(full);
   return true;
 }
@@ -179,7 +182,6 @@ void ObjectStore::flush() {
   {
     std::lock_guard lock(pack_mu_);
     if (open_) {
-      open_->writer->flush_buffer();
       mine = std::move(open_);
       publishing_.push_back(mine);
     }

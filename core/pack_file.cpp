@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "atomic_file.hpp"
 #include "error.hpp"
@@ -92,44 +93,98 @@ PackWriter::~PackWriter() = default;
 int PackWriter::fd() const { return temp_->fd.get(); }
 const fs::path& PackWriter::temp_path() const { return temp_->path; }
 
-uint64_t PackWriter::append(const Hash& hash, std::string_view data) {
+uint64_t PackWriter::append_buffered(const Hash& hash, std::string_view data) {
   char header[kPackEntryHeaderSize];
   std::memcpy(header, hash.bytes.data(), 32);
   put_u64(header + 32, data.size());
   header[40] = static_cast<char>(kEncodingRaw);
-  if (buffer_.size() + sizeof header + data.size() > kWriteBuffer) flush_buffer();
   buffer_.append(header, sizeof header);
-  if (data.size() >= kWriteBuffer) {
-    flush_buffer();
-    write_all(fd(), data.data(), data.size(), temp_->path);
-  } else {
-    buffer_.append(data);
-  }
+  buffer_.append(data);
   uint64_t offset = size_;
   size_ += sizeof header + data.size();
   entries_.push_back({hash, offset, data.size()});
   return offset;
 }
 
+uint64_t PackWriter::append(const Hash& hash, std::string_view data) {
+  uint64_t offset = append_buffered(hash, data);
+  if (auto spill = take_full_buffer()) spill->write();
+  return offset;
+}
+
+std::optional<PackWriter::Spill> PackWriter::take_full_buffer() {
+  if (buffer_.size() < kWriteBuffer) return std::nullopt;
+  // Taking the I/O slot here, under the caller's lock, is what orders spills.
+  std::unique_lock io(io_mu_);
+  std::string data;
+  data.swap(spare_);  // reuse the last written buffer: no fresh 4 MiB to fault in
+  data.clear();
+  data.reserve(kWriteBuffer);
+  data.swap(buffer_);
+  uint64_t offset = buffer_offset_;
+  buffer_offset_ += data.size();
+  return Spill(*this, std::move(io), std::move(data), offset);
+}
+
+PackWriter::Spill::Spill(PackWriter& w, std::unique_lock<std::mutex> io, std::string data, uint64_t offset)
+    : writer_(&w), io_(std::move(io)), data_(std::move(data)), offset_(offset) {}
+
+PackWriter::Spill::Spill(Spill&& o) noexcept
+    : writer_(std::exchange(o.writer_, nullptr)), io_(std::move(o.io_)), data_(std::move(o.data_)), offset_(o.offset_) {}
+
+PackWriter::Spill::~Spill() {
+  if (writer_) writer_->failed_ = true;
+}
+
+void PackWriter::Spill::write() {
+  PackWriter* w = std::exchange(writer_, nullptr);
+  try {
+    w->write_at(data_, offset_);
+  } catch (...) {
+    w->failed_ = true;
+    throw;
+  }
+  w->spare_.swap(data_);
+  io_.unlock();
+}
+
+void PackWriter::write_at(const std::string& data, uint64_t offset) {
+  hasher_.update(data.data(), data.size());
+  const char* p = data.data();
+  size_t left = data.size();
+  uint64_t at = offset;
+  while (left > 0) {
+    ssize_t n = ::pwrite(fd(), p, left, static_cast<off_t>(at));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("cannot write " + temp_->path.string());
+    }
+    p += n;
+    at += static_cast<uint64_t>(n);
+    left -= static_cast<size_t>(n);
+  }
+  // Start writeback now, so that the fsync in publish() finds little left to
+  // do; a hint only, hence no error check.
+  ::sync_file_range(fd(), static_cast<off_t>(offset), static_cast<off_t>(data.size()), SYNC_FILE_RANGE_WRITE);
+}
+
 void PackWriter::flush_buffer() {
+  std::lock_guard io(io_mu_);
   if (buffer_.empty()) return;
-  write_all(fd(), buffer_.data(), buffer_.size(), temp_->path);
+  try {
+    write_at(buffer_, buffer_offset_);
+  } catch (...) {
+    failed_ = true;
+    throw;
+  }
+  buffer_offset_ += buffer_.size();
   buffer_.clear();
 }
 
 std::string PackWriter::publish() {
   flush_buffer();
-  // Hashing reads the temp back from the page cache instead of hashing during
-  // append(): appends run under the store's mutex, publishing does not.
-  Hasher hasher;
-  std::string chunk(kReadChunk, '\0');
-  for (uint64_t off = 0; off < size_;) {
-    size_t n = pread_full(fd(), chunk.data(), chunk.size(), off, temp_->path);
-    if (n == 0) throw Error("temporary pack " + temp_->path.string() + " is shorter than written");
-    hasher.update(chunk.data(), n);
-    off += n;
-  }
-  std::string name = hasher.finish().hex() + ".pack";
+  if (failed_) throw Error("temporary pack " + temp_->path.string() + " is incomplete after a failed write");
+  std::string name = hasher_.finish().hex() + ".pack";
   if (::fsync(fd()) != 0) throw_errno("cannot fsync " + temp_->path.string());
   fs::path target = dir_ / name;
   // Same name means same bytes, so replacing an existing pack is harmless.

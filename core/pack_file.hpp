@@ -15,14 +15,17 @@
 //   new version; readers reject encodings they do not know.
 // - A published pack is named `<sha256 of all its bytes>.pack` and never
 //   changes; it is written as a temp file `.incoming.pack.tmp.XXXXXX` in the
-//   same directory, fsynced, then linked to its name.
+//   same directory, fsynced, then renamed to its name.
 // - The index stores the offset of an entry's first byte (its hash field), so
 //   a read checks the entry header against the wanted hash before the payload.
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,10 +47,16 @@ struct PackEntry {
 };
 
 // Appends entries to a new temp pack through a large userspace buffer and
-// publishes it under its content name. Not thread-safe: the object store
-// serialises appends. The temp file is flock()ed while the writer lives, so
-// remove_stale_temp_files() can tell a live writer's temp from a crashed one.
-// Destroying an unpublished writer removes its temp file.
+// publishes it under its content name. The temp file is flock()ed while the
+// writer lives, so ObjectStore::remove_temp_files() can tell a live writer's
+// temp from a crashed one's. Destroying an unpublished writer removes it.
+//
+// For many threads (the object store), I/O is kept out of the caller's lock:
+// append_buffered() only copies; take_full_buffer(), called under the same
+// lock, hands a full buffer over as a Spill whose write() (hash + pwrite +
+// start of writeback) runs after that lock is released. Spills reserve the
+// writer's I/O slot when taken, so the file and the pack hash see buffers in
+// append order. Anything else is single-threaded, or under the caller's lock.
 class PackWriter {
  public:
   explicit PackWriter(const std::filesystem::path& packs_dir);
@@ -55,27 +64,51 @@ class PackWriter {
   PackWriter(const PackWriter&) = delete;
   PackWriter& operator=(const PackWriter&) = delete;
 
-  // Returns the offset of the new entry.
+  class Spill {
+   public:
+    Spill(Spill&&) noexcept;
+    ~Spill();  // a spill dropped unwritten makes publish() fail
+    void write();
+
+   private:
+    friend class PackWriter;
+    Spill(PackWriter& w, std::unique_lock<std::mutex> io, std::string data, uint64_t offset);
+    PackWriter* writer_;
+    std::unique_lock<std::mutex> io_;
+    std::string data_;
+    uint64_t offset_;
+  };
+
+  // Appends and writes out full buffers itself; returns the entry's offset.
   uint64_t append(const Hash& hash, std::string_view data);
+  // Appends to memory only; returns the entry's offset.
+  uint64_t append_buffered(const Hash& hash, std::string_view data);
+  std::optional<Spill> take_full_buffer();
   uint64_t size() const { return size_; }
   const std::vector<PackEntry>& entries() const { return entries_; }
-  // Writes the userspace buffer out so that read_pack_entry() on fd() sees
-  // every appended entry.
+  // Writes out everything appended (waiting for spills in flight), so that
+  // read_pack_entry() on fd() sees every entry.
   void flush_buffer();
   int fd() const;
   const std::filesystem::path& temp_path() const;
-  // Hashes the pack, fsyncs it, links it to `<hash>.pack` (an existing pack of
-  // that name wins: same name, same bytes), fsyncs the directory. Returns the
-  // published file name.
+  // Fsyncs the pack, renames it to `<sha256 of its bytes>.pack` (a pack of
+  // that name already there has the same bytes), fsyncs the directory.
+  // Returns the published file name.
   std::string publish();
 
  private:
   struct Temp;
+  void write_at(const std::string& data, uint64_t offset);
   std::filesystem::path dir_;
   std::unique_ptr<Temp> temp_;
   std::string buffer_;
+  uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
   uint64_t size_ = 0;
   std::vector<PackEntry> entries_;
+  std::mutex io_mu_;  // held by the spill being written; guards hasher_, spare_
+  std::string spare_;
+  Hasher hasher_;     // over the bytes written so far: names the pack
+  std::atomic<bool> failed_{false};
 };
 
 // Reads the entry at `offset` (stored payload `length`) of the pack open as

@@ -177,6 +177,38 @@ TEST_CASE("concurrent puts from four threads", "[object_store]") {
   }
 }
 
+TEST_CASE("concurrent puts through full write buffers, read back while pending", "[object_store]") {
+  TempDir d;
+  constexpr int kThreads = 4, kPerThread = 60;
+  constexpr size_t kSize = 100 << 10;  // 4 MiB write buffers fill every ~40 objects
+  ObjectStore store(d / "cache", 256 << 10, 10 << 20);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        uint32_t id = static_cast<uint32_t>(t * kPerThread + i);
+        std::string data = random_bytes(kSize, id);
+        Hash h = store.put_bytes(data);
+        // Read an earlier object of this thread: it may sit in the open
+        // buffer, in a spill being written, or in a pack being published.
+        uint32_t back = static_cast<uint32_t>(t * kPerThread + i / 2);
+        if (store.get_bytes(hash_bytes(random_bytes(kSize, back))) != random_bytes(kSize, back)) ++wrong;
+        if (store.get_bytes(h) != data) ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  store.flush();
+  CHECK(wrong == 0);
+  CHECK(packs_in(d / "cache").size() >= 2);
+  ObjectStore reopened(d / "cache", 256 << 10);
+  NullProgress progress;
+  CHECK(reopened.verify(2, progress).empty());
+  size_t n = 0;
+  reopened.for_each_object([&](const ObjectStore::ObjectInfo& info) { n += info.packed; });
+  CHECK(n == kThreads * kPerThread);
+}
+
 TEST_CASE("a store dropped without flush keeps nothing of its open pack", "[object_store][crash]") {
   TempDir d;
   Hash h;
