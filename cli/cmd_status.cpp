@@ -9,6 +9,8 @@
 #include "core/tree_diff.hpp"
 #include "core/workspace.hpp"
 #include "data_common.hpp"
+#include "remotes/remote_factory.hpp"
+#include "remotes/transfer.hpp"
 
 namespace fs = std::filesystem;
 
@@ -19,7 +21,10 @@ struct StatusArgs {
   std::vector<std::string> paths;
   bool exit_code = false;
   int jobs = 0;
+  std::string remote;
+  CLI::Option* remote_opt = nullptr;
 };
+
 
 TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
 
@@ -29,6 +34,24 @@ json change_json(const FileChange& c, size_t strip) {
   if (c.type != FileChange::Type::added) j["old_size"] = c.old_size;
   if (c.type != FileChange::Type::deleted) j["size"] = c.new_size;
   return j;
+}
+
+// What a remote lacks of each path's version, and what the cache lacks.
+void add_remote_status(Workspace& ws, const std::string& requested, const std::vector<Tracked>& tracked,
+                       json& paths, bool& clean) {
+  const Config& c = ws.repo().config();
+  RemoteSpec spec = remote_spec(c, choose_remote(c, requested));
+  auto remote = open_remote(spec);
+  RemoteCatalog catalog(*remote, ws.repo().tmp_dir() / "remotes" / spec.name);
+  Transfer transfer(ws.store(), *remote, catalog, ws.repo().tmp_dir() / "push", remote_jobs(spec, *remote, 0), nullptr);
+  for (size_t i = 0; i < tracked.size(); ++i) {
+    auto cmp = transfer.compare({ref_of(tracked[i].out)});
+    paths[i]["remote"] = {{"name", spec.name},
+                          {"objects", cmp.objects},
+                          {"not_on_remote", cmp.not_on_remote.size()},
+                          {"not_in_cache", cmp.not_in_cache.size()}};
+    clean = clean && cmp.not_on_remote.empty();
+  }
 }
 
 json status_of(Workspace& ws, WorkspaceScanner& scanner, const Tracked& t) {
@@ -61,6 +84,15 @@ void render(Output& out, const json& doc) {
   }
   for (const auto& p : doc["paths"]) {
     std::string status = p["status"];
+    if (p.contains("remote")) {
+      const json& r = p["remote"];
+      uint64_t missing = r["not_on_remote"].get<uint64_t>();
+      out.line(p["path"].get<std::string>() + ": " +
+               (missing ? out.paint(Color::yellow, std::to_string(missing) + " of " +
+                                                       std::to_string(r["objects"].get<uint64_t>()) +
+                                                       " objects not on " + r["name"].get<std::string>())
+                        : "all objects on " + r["name"].get<std::string>()));
+    }
     if (status == "unchanged" && p["in_cache"].get<bool>()) continue;
     Color c = status == "modified" ? Color::yellow : status == "missing" ? Color::red : Color::none;
     std::string extra = p["in_cache"].get<bool>() ? "" : " (not in cache)";
@@ -82,7 +114,11 @@ void setup_status(CLI::App& cmd, Context& ctx) {
   cmd.add_option("paths", a->paths, "Tracked paths to check (default: all)");
   cmd.add_flag("--exit-code", a->exit_code, "Exit with 1 when anything differs");
   add_jobs_option(cmd, a->jobs);
+  a->remote_opt = cmd.add_option("--remote", a->remote, "Also compare with a remote (default: the default remote)")
+                      ->expected(0, 1)
+                      ->type_name("[NAME]");
   cmd.footer(
+      "With --remote, also how many objects of each path the remote lacks (not pushed yet).\n"
       "For each tracked path: unchanged, modified (with the files inside a directory that were\n"
       "modified, added, deleted or renamed) or missing, and whether its content is in the cache.\n"
       "Unchanged files are recognised by their stat data alone; -v and --json report how many\n"
@@ -94,11 +130,13 @@ void setup_status(CLI::App& cmd, Context& ctx) {
     WorkspaceScanner scanner(ws.repo().root(), ws.state(), {nullptr, ws.jobs(), progress.get()});
     json paths = json::array();
     bool clean = true;
-    for (const auto& t : select_tracked(ws.repo().root(), fs::current_path(), a->paths)) {
+    auto tracked = select_tracked(ws.repo().root(), fs::current_path(), a->paths);
+    for (const auto& t : tracked) {
       json s = status_of(ws, scanner, t);
       clean = clean && s["status"] == "unchanged" && s["in_cache"].get<bool>();
       paths.push_back(std::move(s));
     }
+    if (a->remote_opt->count() > 0) add_remote_status(ws, a->remote, tracked, paths, clean);
     json doc{{"paths", paths}, {"clean", clean}, {"counters", counters_json(scanner.counters())}};
     ctx.out().result(doc, [&] { render(ctx.out(), doc); });
     const auto& c = scanner.counters();

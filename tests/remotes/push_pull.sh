@@ -53,8 +53,11 @@ PY
   echo changed >> data/d0/f00.bin
   echo new > data/d1/new.bin
   m 0 add data
+  m 1 status --remote --exit-code
+  has_out "data: 5 of"
   m 0 --json push
   json_check 'd["stats"]["objects"] == 5'   # two files, three manifests (data, d0, d1)
+  m 0 status --remote --exit-code
   run 0 git commit -qam v2
   cd "$T/clone" && run 0 git pull -q
   m 0 --json pull
