@@ -5,7 +5,7 @@
 set -euo pipefail
 MLOPS=$(readlink -f "${1:-build/cli/mlops}")
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/mlops-demo.XXXXXX")
-trap 'rm -rf "$DEMO"' EXIT
+trap 'rm -rf "$DEMO" "$DEMO-remote"' EXIT
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com
 
 step() {
@@ -59,5 +59,13 @@ step test ! -e data/images/c2/extra.bin
 step git checkout -q main
 step mlops checkout
 step mlops fsck
+
+# Remotes: push to a local-directory remote, lose cache and workspace, pull back.
+step mlops remote add -d storage "$DEMO-remote"
+step mlops push
+step mlops status --remote
+step rm -rf .mlops/cache data/images models/model.bin
+step mlops pull
+step mlops status
 echo
 echo "demo finished"
