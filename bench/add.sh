@@ -112,5 +112,6 @@ for ds in "${datasets[@]}"; do
     D) add_after_d ;;
     *) die "unknown dataset $ds" ;;
   esac
+  release "$WORK/add/$ds"
 done
 bench_finish "add"

@@ -67,5 +67,6 @@ for ds in "${datasets[@]}"; do
     A | B | C) checkout_ds "$ds" ;;
     *) die "unknown dataset $ds" ;;
   esac
+  release "$WORK/checkout/$ds"
 done
 bench_finish "checkout"

@@ -48,6 +48,11 @@ wipe() { guard "$1"; rm -rf -- "$1"; mkdir -p -- "$(dirname -- "$1")"; }
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# release DIR: a dataset's scratch repos and copies reach 27 GB for A (push/pull keeps
+# repo, clones and remotes of each tool), so they are removed once the dataset's
+# measurements are done. BENCH_KEEP_WORK=1 keeps them, and their setups for the next run.
+release() { [[ ${BENCH_KEEP_WORK:-0} == 1 ]] || wipe "$1"; }
+
 # True when the mlops binary has the (sub)command, e.g. `mlops_has add`. `--help` alone is
 # not proof: the CLI prints its top-level help, and exits 0, for a word it does not know.
 mlops_has() {
@@ -197,7 +202,7 @@ reset_repo() {
     git) ;;
     lfs) git -C "$dir" lfs install --local >/dev/null ;;
     annex) git -C "$dir" annex init -q bench >/dev/null ;;
-    mlops) (cd "$dir" && "$MLOPS" -q init) ;;
+    mlops) (cd "$dir" && "$MLOPS" -q init >&2) ;; # stdout carries only the tables
     *) die "reset_repo: unknown kind $kind" ;;
   esac
   sync
@@ -220,7 +225,7 @@ setup_repo() {
   case $kind in
     lfs) (cd "$dir" && git lfs track 'data/**' >/dev/null) ;;
     annex) (cd "$dir" && git annex add --quiet data) ;;
-    mlops) (cd "$dir" && "$MLOPS" -q add data) ;;
+    mlops) (cd "$dir" && "$MLOPS" -q add data >&2) ;;
   esac
   [[ -z $extra ]] || (cd "$dir" && eval "$extra")
   commit_all "$dir" "data"

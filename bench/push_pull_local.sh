@@ -37,6 +37,7 @@ push_ds() {
     bench_run "$g" "git-lfs push (git push, file:// remote)" peer "$lp" \
       "wipe $(q "$w/lfs-remote.git") && git init -q --bare $(q "$w/lfs-remote.git")" \
       "cd $(q "$w/lfs") && git push -q file://$(q "$w/lfs-remote.git") main"
+    bench_note "$g" "git-lfs's file:// transfer hard-links objects when the remote is on the same filesystem (link count 3 observed): its push copies no data, so it is no transfer peer here"
   else
     bench_skip "$g" "git-lfs push" peer "$r"
   fi
@@ -70,7 +71,8 @@ push_ds() {
   else
     bench_skip "$g" "mlops push" mlops "$r"
   fi
-  bench_target "$g" "mlops push" "≤ 0.2× rsync -a (packs, not files)" 0.2
+  # BENCH.md states the push target for B and C (many files); for A only the ratio is shown.
+  [[ $ds == A ]] || bench_target "$g" "mlops push" "≤ 0.2× rsync -a (packs, not files)" 0.2
 }
 
 pull_ds() {
@@ -124,7 +126,7 @@ pull_ds() {
   else
     bench_skip "$g" "mlops pull (git clone + mlops pull)" mlops "$r"
   fi
-  bench_target "$g" "mlops pull (git clone + mlops pull)" "≤ 1.3× cp -a" 1.3
+  [[ $ds != B ]] || bench_target "$g" "mlops pull (git clone + mlops pull)" "≤ 1.3× cp -a" 1.3
 }
 
 for ds in "${datasets[@]}"; do
@@ -132,5 +134,6 @@ for ds in "${datasets[@]}"; do
     A | B | C) push_ds "$ds"; pull_ds "$ds" ;;
     *) die "unknown dataset $ds" ;;
   esac
+  release "$WORK/push_pull/$ds"
 done
 bench_finish "push_pull_local"

@@ -117,5 +117,6 @@ for ds in "${datasets[@]}"; do
     D) status_after_d ;;
     *) die "unknown dataset $ds" ;;
   esac
+  release "$WORK/status/$ds"
 done
 bench_finish "status"
