@@ -1,5 +1,7 @@
 // ObjectStore members used by remote transfers: locating packed objects, and
 // taking in what was downloaded, always re-hashed on the way in.
+#include <unistd.h>
+
 #include <cstdio>
 #include <system_error>
 
@@ -7,6 +9,7 @@
 #include "error.hpp"
 #include "object_store.hpp"
 #include "pack_index.hpp"
+#include "unique_fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -48,13 +51,39 @@ uint64_t ObjectStore::adopt_pack(const fs::path& file, const std::string& pack, 
 }
 
 void ObjectStore::adopt_file(const fs::path& file, const Hash& expected, const std::string& origin) {
-  // put_file hashes while it copies: what lands in the cache is named by
-  // what was actually read, and a mismatch is caught before anyone uses it.
-  PutResult r = put_file(file);
-  fs::remove(file);
-  if (r.hash != expected)
-    throw Error(Errc::integrity, origin + ": content hashes to " + r.hash.str() + ", not " + expected.str() +
-                                     "; refused");
+  // One read: hash, and keep the bytes of a small object; a large verified
+  // file is then renamed into place, never copied. A mismatch leaves nothing.
+  UniqueFd fd = open_read(file);
+  Hasher hasher;
+  std::string buf(1 << 20, '\0'), small;
+  uint64_t size = 0;
+  while (size_t n = read_full(fd.get(), buf.data(), buf.size(), file)) {
+    hasher.update(buf.data(), n);
+    size += n;
+    if (size < threshold_) small.append(buf.data(), n);
+  }
+  Hash actual = hasher.finish();
+  if (actual != expected) {
+    fs::remove(file);
+    throw Error(Errc::integrity, origin + ": content hashes to " + actual.str() + ", not " + expected.str() +
+                                     "; refused, nothing kept");
+  }
+  if (size < threshold_) {
+    put_small(expected, small);
+    fs::remove(file);
+    return;
+  }
+  if (::fsync(fd.get()) != 0) throw_errno("cannot fsync " + file.string());
+  fs::path target = loose_file(expected);
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    fs::remove(file);  // same name, same bytes
+    return;
+  }
+  fs::create_directories(target.parent_path());
+  fs::permissions(file, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::rename(file, target);
+  fsync_dir(target.parent_path());
 }
 
 }  // namespace mlops
