@@ -70,6 +70,12 @@ mlops_missing() {
 
 # Why a peer cannot run, or nothing when it can. Used as: if r=$(peer_missing git-lfs); ...
 peer_missing() {
+  # BENCH_SKIP="git-lfs git-annex": leave peers out of a quick run (e.g. on C, where
+  # git-lfs needs minutes per command), reported as skipped like a missing tool.
+  if [[ " ${BENCH_SKIP:-} " == *" $1 "* ]]; then
+    echo "left out of this run (BENCH_SKIP)"
+    return
+  fi
   case $1 in
     git-lfs) git lfs version >/dev/null 2>&1 || echo "git-lfs is not installed (apt-get install git-lfs)" ;;
     git-annex) git annex version >/dev/null 2>&1 || echo "git-annex is not installed (apt-get install git-annex)" ;;
