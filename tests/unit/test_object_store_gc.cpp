@@ -5,22 +5,17 @@
 #include "core/atomic_file.hpp"
 #include "core/object_store.hpp"
 #include "core/pack_file.hpp"
+#include "random_bytes.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::random_bytes;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr uint64_t kThreshold = 1024;
-
-std::string random_bytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
 
 std::set<std::string> pack_names(const fs::path& cache) {
   std::set<std::string> out;

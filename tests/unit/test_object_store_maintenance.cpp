@@ -6,22 +6,17 @@
 #include "core/error.hpp"
 #include "core/object_store.hpp"
 #include "core/pack_file.hpp"
+#include "random_bytes.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::random_bytes;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr uint64_t kThreshold = 1024;
-
-std::string random_bytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
 
 void flip_byte(const fs::path& p, uint64_t offset) {
   fs::permissions(p, fs::perms::owner_write, fs::perm_options::add);
