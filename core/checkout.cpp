@@ -4,13 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <thread>
 
 #include "error.hpp"
-#include "interrupt.hpp"
 #include "object_store.hpp"
+#include "parallel.hpp"
 #include "workspace_scan.hpp"
 
 namespace fs = std::filesystem;
@@ -140,38 +138,21 @@ void Checkout::materialize(const Job& job, std::string& link_used) {
 
 void Checkout::run_jobs(std::vector<Job>& jobs) {
   if (opt_.progress) opt_.progress->start("Checking out", jobs.size(), false);
-  std::atomic<size_t> next{0};
   std::mutex mu;
-  std::exception_ptr failure;
-  auto worker = [&] {
-    std::map<std::string, uint64_t> used;
-    uint64_t created = 0, updated = 0;
-    try {
-      for (size_t i; (i = next++) < jobs.size();) {
-        check_interrupted();
-        std::string how;
-        materialize(jobs[i], how);
-        used[how]++;
-        (jobs[i].replace ? updated : created)++;
-        if (opt_.progress) opt_.progress->advance(1);
-      }
-    } catch (...) {
+  try {
+    parallel_for(jobs.size(), opt_.jobs, [&](size_t i) {
+      std::string how;
+      materialize(jobs[i], how);
+      if (opt_.progress) opt_.progress->advance(1);
       std::lock_guard lock(mu);
-      if (!failure) failure = std::current_exception();
-      next = jobs.size();
-    }
-    std::lock_guard lock(mu);
-    stats_.created += created;
-    stats_.updated += updated;
-    for (auto& [k, v] : used) stats_.link_types_used[k] += v;
-  };
-  int n = std::max(1, std::min<int>(opt_.jobs, static_cast<int>(jobs.size())));
-  std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+      stats_.link_types_used[how]++;
+      (jobs[i].replace ? stats_.updated : stats_.created)++;
+    });
+  } catch (...) {
+    if (opt_.progress) opt_.progress->finish();
+    throw;
+  }
   if (opt_.progress) opt_.progress->finish();
-  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace mlops
