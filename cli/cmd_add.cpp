@@ -100,7 +100,10 @@ void setup_commit(CLI::App& cmd, Context& ctx) {
       "the same engine as `mlops add`, for paths that are already tracked.");
   ctx.on_run(&cmd, [&ctx, a] {
     std::vector<std::string> rels;
-    for (const auto& t : select_tracked(ctx.repo().root(), fs::current_path(), a->paths)) rels.push_back(t.path);
+    for (const auto& t : select_tracked(ctx.repo().root(), fs::current_path(), a->paths)) {
+      if (!t.stage_out()) rels.push_back(t.path);
+      else if (!a->paths.empty()) throw stage_out_error(t);
+    }
     run_adds(ctx, rels, a->jobs, true);
   });
 }
