@@ -13,6 +13,7 @@
 #include "core/tracked.hpp"
 #include "core/workspace.hpp"
 #include "data_common.hpp"
+#include "pipeline_common.hpp"
 #include "remotes/remote_factory.hpp"
 #include "remotes/transfer.hpp"
 
@@ -134,8 +135,11 @@ void setup_push(CLI::App& cmd, Context& ctx) {
     Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(a->jobs),
                progress.get());
     TransferStats s = t.push(roots);
-    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}},
-                     [&] { ctx.out().line(summary("pushed", s, session.spec.name)); });
+    size_t runs = push_run_cache(ws, *session.remote, roots);
+    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}, {"run_cache_entries", runs}}, [&] {
+      ctx.out().line(summary("pushed", s, session.spec.name));
+      if (runs) ctx.out().note("pushed " + std::to_string(runs) + " run-cache entries");
+    });
     report_missing(ctx, s, "the local cache (run `mlops fetch` or `mlops commit` first)");
   });
 }

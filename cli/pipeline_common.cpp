@@ -1,6 +1,7 @@
 #include "pipeline_common.hpp"
 
 #include <cstdio>
+#include <unordered_set>
 
 #include "core/checkout.hpp"
 #include "core/error.hpp"
@@ -118,6 +119,31 @@ std::unique_ptr<RunCacheRemote> open_run_cache_remote(Context& ctx, Workspace& w
   if (name.empty() && names.size() == 1) name = names.front();
   if (name.empty()) return nullptr;
   return std::make_unique<RemoteRunCache>(ctx, ws, choose_remote(c, name));
+}
+
+size_t push_run_cache(Workspace& ws, Remote& remote, const std::vector<TreeRef>& pushed) {
+  std::unordered_set<Hash, HashHasher> roots;
+  for (const auto& r : pushed) roots.insert(r.hash);
+  RunCache cache(ws.store().cache_dir());
+  std::vector<std::string> names;
+  std::vector<std::string> bodies;
+  for (const auto& key : cache.keys()) {
+    auto entry = cache.find(key);
+    bool all = entry && !entry->outs.empty();
+    for (const auto& o : entry->outs) all = all && roots.count(o.hash);
+    if (!all) continue;
+    names.push_back(RunCache::relative_name(key));
+    bodies.push_back(format_run_cache_entry(*entry));
+  }
+  if (names.empty()) return 0;
+  std::vector<bool> there = take(remote.exists(names));
+  size_t sent = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (there[i]) continue;
+    check(remote.put_bytes(names[i], bodies[i]));
+    ++sent;
+  }
+  return sent;
 }
 
 void pull_pipeline_data(Context& ctx, Workspace& ws) {

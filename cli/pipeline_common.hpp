@@ -8,7 +8,9 @@
 #include "core/repro.hpp"
 
 namespace mlops {
+class Remote;
 class Workspace;
+struct TreeRef;
 }
 
 namespace mlops::cli {
@@ -24,6 +26,9 @@ std::vector<StageReport> dry_run(Workspace& ws, bool allow_missing);
 // The default remote's run cache, or null when run-cache lookups are off or
 // no default remote is configured.
 std::unique_ptr<RunCacheRemote> open_run_cache_remote(Context& ctx, Workspace& ws, bool enabled);
+// Uploads the run-cache entries whose outs are all among `pushed` (so a
+// teammate's repro can restore them) and the remote lacks; returns how many.
+size_t push_run_cache(Workspace& ws, Remote& remote, const std::vector<TreeRef>& pushed);
 // `repro --pull`: fetch what the stages' deps and recorded outs need.
 void pull_pipeline_data(Context& ctx, Workspace& ws);
 

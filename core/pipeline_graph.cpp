@@ -36,8 +36,8 @@ void PipelineGraph::index_outs() {
       if (it != outs_.end() && it->first == other) clash = it->second;
     }
     if (!clash) continue;
-    const Stage& x = p_.stages[*clash];
-    const Stage& y = p_.stages[owner];
+    const Stage& x = p_.stages[std::min(*clash, owner)];  // named in file order
+    const Stage& y = p_.stages[std::max(*clash, owner)];
     std::string how = other == path ? "'" + path + "'" : "'" + path + "' inside '" + other + "'";
     if (*clash == owner) throw Error(Errc::usage, y.pos.str() + ": stage '" + y.name + "' lists the out " + how + " twice");
     throw Error(Errc::usage, y.pos.str() + ": stages '" + x.name + "' and '" + y.name + "' both write " + how +

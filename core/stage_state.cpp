@@ -71,9 +71,12 @@ const nlohmann::json& StageInspector::params_file(const std::string& file) {
 StageSnapshot StageInspector::snapshot(const Stage& stage) {
   StageSnapshot s;
   s.cmd = stage.cmd;
+  auto locked = lock_.stages.find(stage.name);
   for (const auto& d : stage.deps) {
     auto h = hash_path(d);
     if (!h && allow_missing_) h = recorded(d);
+    if (!h && allow_missing_ && locked != lock_.stages.end())
+      if (const PointerOut* was = locked->second.dep(d)) h = *was;  // inside a dir out, say: trust the lock
     if (h) s.deps.push_back(*h);
     else s.missing_deps.push_back(d);
   }
