@@ -31,7 +31,7 @@ void relink_if_linking(Workspace& ws, const AddOutcome& r) {
   o.link_types = types;
   o.jobs = ws.jobs();
   Checkout(ws.repo().root(), ws.store(), ws.state(), o)
-      .apply(r.path, {r.out.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, r.out.hash, r.out.size});
+      .apply(r.path, tree_ref(r.out));
 }
 
 void run_adds(Context& ctx, const std::vector<std::string>& rels, int jobs, bool committing) {

@@ -27,8 +27,6 @@ struct StatusArgs {
 };
 
 
-TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
-
 json change_json(const FileChange& c, size_t strip) {
   json j{{"type", std::string(change_name(c.type))}, {"path", c.path.substr(strip)}};
   if (c.type == FileChange::Type::renamed) j["old_path"] = c.old_path.substr(strip);
@@ -46,7 +44,7 @@ void add_remote_status(Workspace& ws, const std::string& requested, const std::v
   RemoteCatalog catalog(*remote, ws.repo().tmp_dir() / "remotes" / spec.name);
   Transfer transfer(ws.store(), *remote, catalog, ws.repo().tmp_dir() / "push", remote_jobs(spec, *remote, 0), nullptr);
   for (size_t i = 0; i < tracked.size(); ++i) {
-    auto cmp = transfer.compare({ref_of(tracked[i].out)});
+    auto cmp = transfer.compare({tree_ref(tracked[i].out)});
     paths[i]["remote"] = {{"name", spec.name},
                           {"objects", cmp.objects},
                           {"not_on_remote", cmp.not_on_remote.size()},
@@ -64,7 +62,7 @@ json status_of(Workspace& ws, WorkspaceScanner& scanner, const Tracked& t) {
     return j;
   }
   ScanResult now = scanner.scan(t.path);
-  TreeRef recorded = ref_of(t.out);
+  TreeRef recorded = tree_ref(t.out);
   bool same = now.hash == recorded.hash && (now.kind == EntryKind::dir) == (recorded.kind == EntryKind::dir);
   j["status"] = same ? "unchanged" : "modified";
   if (same || !in_cache || now.kind != EntryKind::dir || recorded.kind != EntryKind::dir) return j;

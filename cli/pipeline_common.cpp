@@ -61,8 +61,6 @@ class SilentObserver final : public ReproObserver {
   void stage_finished(const StageReport&) override {}
 };
 
-TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
-
 class RemoteRunCache final : public RunCacheRemote {
  public:
   RemoteRunCache(Context& ctx, Workspace& ws, const std::string& name) : ctx_(ctx), ws_(ws) {
@@ -84,7 +82,7 @@ class RemoteRunCache final : public RunCacheRemote {
 
   bool fetch(const std::vector<PointerOut>& outs) override {
     std::vector<TreeRef> roots;
-    for (const auto& o : outs) roots.push_back(ref_of(o));
+    for (const auto& o : outs) roots.push_back(tree_ref(o));
     Transfer t(ws_.store(), *remote_, *catalog_, ws_.store().cache_dir() / "incoming", remote_jobs(spec_, *remote_, 0),
                nullptr);
     TransferStats s = t.fetch(roots);
@@ -153,7 +151,7 @@ void pull_pipeline_data(Context& ctx, Workspace& ws) {
   RemoteCatalog catalog(*remote, ctx.repo().tmp_dir() / "remotes" / spec.name);
   std::vector<Tracked> tracked = find_tracked(ws.repo().root());
   std::vector<TreeRef> roots;
-  for (const auto& t : tracked) roots.push_back(ref_of(t.out));
+  for (const auto& t : tracked) roots.push_back(tree_ref(t.out));
   auto progress = ctx.out().progress();
   Transfer t(ws.store(), *remote, catalog, ws.store().cache_dir() / "incoming", remote_jobs(spec, *remote, 0),
              progress.get());
@@ -163,7 +161,7 @@ void pull_pipeline_data(Context& ctx, Workspace& ws) {
   opt.jobs = ws.jobs();
   Checkout co(ws.repo().root(), ws.store(), ws.state(), opt);
   for (const auto& tr : tracked)
-    if (ws.store().contains(tr.out.hash)) co.apply(tr.path, ref_of(tr.out));
+    if (ws.store().contains(tr.out.hash)) co.apply(tr.path, tree_ref(tr.out));
   ctx.out().note("Fetched " + std::to_string(s.objects) + " objects from " + spec.name);
 }
 

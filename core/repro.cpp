@@ -315,7 +315,7 @@ class ReproRun {
     Checkout co(root_, ws_.store(), ws_.state(), co_opt);
     try {
       for (const auto& o : hit->outs)
-        co.apply(o.path, {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size});
+        co.apply(o.path, tree_ref(o));
     } catch (const Error& e) {
       if (e.code() == Errc::interrupted) throw;
       return false;  // an incomplete tree in the cache: run instead
