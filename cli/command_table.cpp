@@ -29,6 +29,8 @@ constexpr std::array kCommands{
     Command{"fetch", "Download tracked data from a remote into the cache", setup_fetch},
     Command{"pull", "Download tracked data from a remote and check it out", setup_pull},
     Command{"repro", "Run the pipeline stages whose command, deps, params or outs changed", setup_repro},
+    Command{"stage", "Add pipeline stages to mlops.yaml and list them", setup_stage},
+    Command{"dag", "Show the pipeline's stages and their dependencies as a graph", setup_dag},
     Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},
     Command{"help", "Show help for mlops or one of its commands", setup_help},
     Command{"completion", "Print a shell completion script (bash, zsh, fish)", setup_completion},

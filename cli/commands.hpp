@@ -25,6 +25,8 @@ void setup_diff(CLI::App& cmd, Context& ctx);
 void setup_ls(CLI::App& cmd, Context& ctx);
 void setup_gc(CLI::App& cmd, Context& ctx);
 void setup_repro(CLI::App& cmd, Context& ctx);
+void setup_stage(CLI::App& cmd, Context& ctx);
+void setup_dag(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);
 void setup_man(CLI::App& cmd, Context& ctx);
