@@ -169,7 +169,7 @@ TEST_CASE("untrusted and altered bundles change nothing on the device", "[device
   CHECK(dev.link("current") == "1");
 }
 
-TEST_CASE("--no-activate installs beside the current version", "[device_install]") {
+TEST_CASE("installing without activation keeps the current version", "[device_install]") {
   Device dev;
   dev.deliver(dev.bundle("1", "one"));
   DeliveryOptions o;
