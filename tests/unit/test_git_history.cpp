@@ -128,6 +128,18 @@ TEST_CASE("pointer files of a commit, with their parsed outs", "[git_history]") 
   CHECK_THROWS_WITH(g.pointers(g.resolve("HEAD"), "HEAD"), Catch::Contains("HEAD:bad.mlops:"));
 }
 
+TEST_CASE("the log of a commit lists it and its ancestors newest first", "[git_history]") {
+  History h;
+  GitHistory g(h.root);
+  std::string head = g.resolve("HEAD"), first = g.resolve("HEAD~1");
+  CHECK(g.head() == head);
+  CHECK(g.log(head) == std::vector<std::string>{head, first});
+  CHECK(g.log(first) == std::vector<std::string>{first});
+  TempDir empty;
+  sh(empty.path(), "git init -q .");
+  CHECK_FALSE(GitHistory(empty.path()).head());
+}
+
 TEST_CASE("commits for gc: HEAD, branches, tags, everything reachable", "[git_history]") {
   History h;
   GitHistory g(h.root);
