@@ -135,7 +135,8 @@ void setup_metrics(CLI::App& cmd, Context& ctx) {
   add_precision_option(*show, show_args->precision);
   show->footer(
       "One row per file (and revision with --all-commits), one column per metric; a metric a\n"
-      "file lacks shows as '-'. Revisions are read from git's history; nothing is checked out.\n\n"
+      "file lacks shows as '-'. With --all-commits the files are those mlops.yaml declares now\n"
+      "(or those named), read from each commit in git's history; nothing is checked out.\n\n"
       "Example:\n  mlops metrics show\n  mlops metrics show eval/metrics.json --precision 3\n"
       "  mlops --json metrics show --all-commits");
   ctx.on_run(show, [&ctx, show_args] { run_show(ctx, *show_args); });
