@@ -24,6 +24,7 @@ void setup_pull(CLI::App& cmd, Context& ctx);
 void setup_diff(CLI::App& cmd, Context& ctx);
 void setup_ls(CLI::App& cmd, Context& ctx);
 void setup_gc(CLI::App& cmd, Context& ctx);
+void setup_repro(CLI::App& cmd, Context& ctx);
 void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
 void setup_plots(CLI::App& cmd, Context& ctx);
