@@ -2,11 +2,9 @@
 // JSON and YAML documents as one tree type, so readers of metrics, params and
 // plot files handle both formats with the same code.
 //
-// YAML scalars are typed as the YAML 1.2 core schema says (what DVC's YAML
-// reader does too): a plain `true`/`False` is a boolean, `~`/`null` or
-// nothing is null, `12`, `0x1f`, `0o17` are integers, `1.5`, `1e-3`, `.inf`
-// are floats, anything else (and every quoted scalar) is a string. So `yes`,
-// `on` and `1_000` stay strings, unlike YAML 1.1 readers.
+// YAML scalars are typed as the YAML 1.2 core schema says (yaml_json.hpp;
+// DVC's YAML reader does the same), so `yes`, `on` and `1_000` stay strings,
+// unlike YAML 1.1 readers.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
