@@ -68,7 +68,7 @@ Table show_table(const std::vector<Shown>& shown, bool with_revision, int precis
 }
 
 void run_show(Context& ctx, const ShowArgs& a) {
-  RevisionFiles files(ctx.repo().root());
+  RevisionFiles files = repo_files(ctx);
   std::vector<Revision> revs{RevisionFiles::workspace()};
   auto paths = named_or_declared(ctx, a.files, pipelines_of(files, revs), OutRole::metric);
   if (a.all_commits)
@@ -100,7 +100,7 @@ void run_show(Context& ctx, const ShowArgs& a) {
 }
 
 void run_diff(Context& ctx, const DiffArgs& a) {
-  RevisionFiles files(ctx.repo().root());
+  RevisionFiles files = repo_files(ctx);
   auto revs = compared_revisions(files, a.revs);
   auto paths = named_or_declared(ctx, a.targets, pipelines_of(files, revs), OutRole::metric);
   auto diffs = diff_metrics_at(files, revs[0], revs[1], paths);

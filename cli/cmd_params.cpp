@@ -12,7 +12,7 @@ namespace mlops::cli {
 namespace {
 
 void run_diff(Context& ctx, const DiffArgs& a) {
-  RevisionFiles files(ctx.repo().root());
+  RevisionFiles files = repo_files(ctx);
   auto revs = compared_revisions(files, a.revs);
   std::vector<ParamSelection> params;
   for (const auto& t : repo_paths(ctx, a.targets)) params.push_back({t, {""}});

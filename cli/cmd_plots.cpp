@@ -109,7 +109,7 @@ void setup_plots(CLI::App& cmd, Context& ctx) {
       "With --json, prints the data (columns, x column, rows) and writes the report only when\n"
       "-o is given.\n\nExample:\n  mlops plots show\n  mlops plots show plots/loss.csv -o loss.html");
   ctx.on_run(show, [&ctx, show_args] {
-    RevisionFiles files(ctx.repo().root());
+    RevisionFiles files = repo_files(ctx);
     run(ctx, files, {RevisionFiles::workspace()}, *show_args, "mlops plots show FILE...");
   });
 
@@ -127,7 +127,7 @@ void setup_plots(CLI::App& cmd, Context& ctx) {
       "Example:\n  mlops plots diff HEAD~1             # HEAD~1 and the workspace\n"
       "  mlops plots diff v1 v2 v3 --targets plots/loss.csv");
   ctx.on_run(diff, [&ctx, diff_args] {
-    RevisionFiles files(ctx.repo().root());
+    RevisionFiles files = repo_files(ctx);
     run(ctx, files, compared_revisions(files, diff_args->revs), *diff_args, "mlops plots diff --targets FILE...");
   });
 }

@@ -4,6 +4,11 @@
 
 namespace mlops::cli {
 
+RevisionFiles repo_files(Context& ctx) {
+  const Repo& repo = ctx.repo();
+  return RevisionFiles(repo.root(), repo.cache_dir(), repo.config().get_size("core.pack_threshold"));
+}
+
 std::vector<Revision> compared_revisions(const RevisionFiles& files, const std::vector<std::string>& revs) {
   std::vector<Revision> out;
   for (const auto& r : revs) out.push_back(files.at(r));

@@ -11,6 +11,10 @@
 
 namespace mlops::cli {
 
+// The repository's files at revisions, with its cache for stage outputs
+// that git does not hold.
+RevisionFiles repo_files(Context& ctx);
+
 std::vector<Revision> compared_revisions(const RevisionFiles& files, const std::vector<std::string>& revs);
 
 std::vector<Pipeline> pipelines_of(const RevisionFiles& files, const std::vector<Revision>& revs);

@@ -1,13 +1,18 @@
 #pragma once
 // Small files (metrics, params, plots, mlops.yaml) as they are in one version
 // of the repository: the workspace on disk, or a commit read from git's
-// object database without checking anything out.
+// object database without checking anything out. A stage output kept in
+// the cache rather than in git (a metrics or plots out with `cache: true`)
+// is read at a commit through that commit's mlops.lock, from the cache.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "git_history.hpp"
+#include "object_store.hpp"
+#include "pipeline_lock.hpp"
 
 namespace mlops {
 
@@ -21,7 +26,10 @@ struct Revision {
 class RevisionFiles {
  public:
   // `root` is the mlops root; git is opened when it is in a git work tree.
-  explicit RevisionFiles(std::filesystem::path root);
+  // Without a cache directory, stage outputs are read from git only.
+  explicit RevisionFiles(std::filesystem::path root, std::filesystem::path cache_dir = {},
+                         uint64_t pack_threshold = ObjectStore::kDefaultPackThreshold);
+  ~RevisionFiles();
 
   static Revision workspace() { return {"workspace", ""}; }
   // Error(usage) naming `rev` when it does not resolve, or when there is no git.
@@ -31,7 +39,8 @@ class RevisionFiles {
   std::vector<Revision> branch_history() const;
 
   // The bytes of repo-relative `path` in `rev`; nullopt when there is no
-  // file there. Error when a workspace path exists but is not a readable
+  // file there (nor, at a commit, a stage out of that path whose object is
+  // in the cache). Error when a workspace path exists but is not a readable
   // regular file.
   std::optional<std::string> read(const Revision& rev, const std::string& path) const;
 
@@ -43,9 +52,14 @@ class RevisionFiles {
 
  private:
   const GitHistory& git() const;
+  std::optional<std::string> cached_out(const Revision& rev, const std::string& path) const;
 
-  std::filesystem::path root_;
+  std::filesystem::path root_, cache_dir_;
+  uint64_t pack_threshold_;
   std::unique_ptr<GitHistory> git_;
+  // Opened on first use: most reads never need them.
+  mutable std::unique_ptr<ObjectStore> store_;
+  mutable std::map<std::string, PipelineLock> locks_;  // by commit
 };
 
 }  // namespace mlops

@@ -170,6 +170,39 @@ m 2 plots show
 has_err "plots/loss.csv:2:1: invalid plot data"
 run 0 git checkout -q plots/loss.csv
 
+# Outputs kept in the cache, not in git (`cache: true`, the default): read at
+# a commit through its mlops.lock.
+new_repo "$T/cached"
+echo "train: {lr: 0.5}" > params.yaml
+cat > mlops.yaml <<'EOF'
+stages:
+  train:
+    cmd:
+      - 'printf "{\"acc\": %s}\n" ${train.lr} > scores.json'
+      - 'printf "step,loss\n1,%s\n2,0.1\n" ${train.lr} > curve.csv'
+    params: [train.lr]
+    metrics: [scores.json]
+    plots: [curve.csv]
+EOF
+m 0 repro
+run 0 git add -A && run 0 git commit -qm "first run"
+check "the cached metrics file is not in git" bash -c '! git cat-file -e HEAD:scores.json 2>/dev/null'
+echo "train: {lr: 0.25}" > params.yaml
+m 0 repro
+m 0 metrics diff
+has_out "scores.json  acc     0.5  0.25  -0.25"
+m 0 --json plots diff HEAD
+json_check '[r["rev"] for r in d["files"][0]["revisions"]] == ["HEAD", "workspace"]'
+json_check 'd["files"][0]["revisions"][0]["rows"][0]["loss"] == 0.5'
+run 0 git add -A && run 0 git commit -qm "second run"
+m 0 metrics show --all-commits
+has_out "scores.json  0.25"
+has_out "scores.json  0.5"
+# Without the object in the cache the file counts as missing at that commit.
+rm -rf .mlops/cache/*
+m 0 metrics diff HEAD~1 HEAD
+has_err "scores.json: in neither HEAD~1 nor HEAD"
+
 # Without mlops.yaml nothing is declared: metrics say so, plots need files.
 mkdir "$T/plain" && cd "$T/plain" && git init -q . && "$MLOPS" -q init >/dev/null
 m 0 metrics show
