@@ -105,6 +105,7 @@ void run_diff(Context& ctx, const DiffArgs& a) {
   auto paths = named_or_declared(ctx, a.targets, pipelines_of(files, revs), OutRole::metric);
   auto diffs = diff_metrics_at(files, revs[0], revs[1], paths);
   json doc = diff_json(revs[0], revs[1], diffs, a.all);
+  if (a.exit_code && doc["changed"].get<bool>()) ctx.exit_status = 1;
   ctx.out().result(doc, [&] {
     if (paths.empty()) {
       ctx.out().note("No metrics files: mlops.yaml declares none. Name them: mlops metrics diff --targets FILE...");

@@ -19,6 +19,7 @@ void run_diff(Context& ctx, const DiffArgs& a) {
   if (params.empty()) params = declared_params(pipelines_of(files, revs));
   auto diffs = diff_params_at(files, revs[0], revs[1], params);
   json doc = diff_json(revs[0], revs[1], diffs, a.all);
+  if (a.exit_code && doc["changed"].get<bool>()) ctx.exit_status = 1;
   // 15 digits show params as written, and changes without binary noise
   // (0.01 - 0.1 is -0.09, not -0.09000000000000001).
   ctx.out().result(doc, [&] { render_diff(ctx.out(), revs[0], revs[1], diffs, {a.all, a.markdown, 15, "Param"}); });

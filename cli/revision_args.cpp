@@ -43,6 +43,7 @@ void add_diff_args(CLI::App& cmd, DiffArgs& a, const std::string& targets_help, 
   cmd.add_option("--targets", a.targets, targets_help)->expected(1, -1)->type_name("FILE");
   cmd.add_flag("-a,--all", a.all, "Also list " + noun + " that did not change");
   cmd.add_flag("--md", a.markdown, "Print a markdown table");
+  cmd.add_flag("--exit-code", a.exit_code, "Exit with 1 when some of the " + noun + " changed");
 }
 
 }  // namespace mlops::cli

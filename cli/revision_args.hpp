@@ -30,11 +30,11 @@ void add_precision_option(CLI::App& cmd, int& precision);
 // The arguments `metrics diff` and `params diff` share.
 struct DiffArgs {
   std::vector<std::string> revs, targets;
-  bool all = false, markdown = false;
+  bool all = false, markdown = false, exit_code = false;
   int precision = 5;
 };
 
-// REV positionals (none, one or two), --targets FILE..., -a/--all and --md;
+// REV positionals (none, one or two), --targets FILE..., -a/--all, --md and --exit-code;
 // `noun` is what the rows are ("metrics", "params").
 void add_diff_args(CLI::App& cmd, DiffArgs& a, const std::string& targets_help, const std::string& noun);
 

@@ -14,8 +14,8 @@ std::optional<double> number_in(const Document& cell) {
   return cell.get<double>();
 }
 
-ChartSeries series_of(const PlotVersion& v, size_t y) {
-  ChartSeries s{v.label, {}};
+ChartSeries series_of(const PlotVersion& v, size_t y, size_t color) {
+  ChartSeries s{v.label, {}, color};
   auto x = v.table.x_column();
   for (size_t r = 0; r < v.table.rows.size(); ++r) {
     const auto& row = v.table.rows[r];
@@ -43,9 +43,10 @@ std::vector<LineChart> charts_for(const PlotFileView& file) {
   std::vector<LineChart> charts;
   for (const auto& name : names) {
     LineChart chart{file.path, x_label_of(file), name, {}};
-    for (const auto& v : file.versions) {
-      auto c = v.table.column(name);
-      if (c && v.table.numeric(*c) && c != v.table.x_column()) chart.series.push_back(series_of(v, *c));
+    for (size_t i = 0; i < file.versions.size(); ++i) {
+      const PlotTable& t = file.versions[i].table;
+      auto c = t.column(name);
+      if (c && t.numeric(*c) && c != t.x_column()) chart.series.push_back(series_of(file.versions[i], *c, i));
     }
     charts.push_back(std::move(chart));
   }

@@ -97,7 +97,7 @@ void legend(std::string& svg, const LineChart& chart) {
   double x = kLeft + kPlotW + 18;
   for (size_t i = 0; i < chart.series.size(); ++i) {
     double y = kTop + 8 + static_cast<double>(i) * 20;
-    svg += "<line class=\"swatch\" stroke=\"" + std::string(series_color(i)) + "\" x1=\"" + num(x) + "\" y1=\"" +
+    svg += "<line class=\"swatch\" stroke=\"" + std::string(series_color(chart.series[i].color)) + "\" x1=\"" + num(x) + "\" y1=\"" +
            num(y) + "\" x2=\"" + num(x + 22) + "\" y2=\"" + num(y) + "\"/>\n<text class=\"legend\" x=\"" +
            num(x + 28) + "\" y=\"" + num(y + 4) + "\">" + html_escape(chart.series[i].label) + "</text>\n";
   }
@@ -154,7 +154,7 @@ std::string render_svg(const LineChart& chart) {
          num(kHeight - 12) + "\">" + html_escape(chart.x_label) + "</text>\n";
   svg += "<text class=\"label\" text-anchor=\"middle\" transform=\"translate(18 " + num(kTop + kPlotH / 2) +
          ") rotate(-90)\">" + html_escape(chart.y_label) + "</text>\n";
-  for (size_t i = 0; i < chart.series.size(); ++i) series_marks(svg, chart.series[i], series_color(i), s);
+  for (const auto& series : chart.series) series_marks(svg, series, series_color(series.color), s);
   legend(svg, chart);
   return svg + "</svg>\n";
 }

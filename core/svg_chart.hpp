@@ -11,6 +11,7 @@ namespace mlops {
 struct ChartSeries {
   std::string label;
   std::vector<std::pair<double, double>> points;  // (x, y), drawn in this order
+  size_t color = 0;  // series_color(color): the same revision keeps its colour across charts
 };
 
 struct LineChart {

@@ -84,8 +84,11 @@ m 0 metrics diff HEAD~1 --md
 has_out "| Path | Metric | Old | New | Change |"
 has_out "| metrics.json | acc | 0.8 | 0.85 | 0.05 |"
 
+m 1 metrics diff HEAD~1 --exit-code      # for CI: differences exit 1
+has_out "metrics.json  acc      0.8  0.85  0.05"
+
 # Nothing changed since HEAD: no table, a note.
-m 0 metrics diff
+m 0 metrics diff --exit-code
 [[ -s "$OUT" ]] && fail "an unchanged diff printed a table" || ok
 has_err "No changes."
 m 0 --json metrics diff
@@ -123,8 +126,9 @@ m 0 params diff HEAD~1 --targets params.yaml   # the whole file
 has_out "params.yaml  other     5    6     1"
 m 0 params diff HEAD~1 --md
 has_out "| params.yaml | train.lr | 0.1 | 0.01 | -0.09 |"
-m 0 params diff
+m 0 params diff --exit-code
 has_err "No changes."
+m 1 params diff HEAD~1 --exit-code
 
 # Bad revisions and malformed files: clear errors naming them.
 m 2 metrics diff no-such-rev

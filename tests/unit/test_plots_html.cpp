@@ -55,6 +55,17 @@ TEST_CASE("one chart per y column with one line per revision", "[plots_html]") {
   CHECK(charts[0].series[1].points == std::vector<std::pair<double, double>>{{1, 0.7}, {2, 0.5}, {3, 0.4}});
 }
 
+TEST_CASE("a revision keeps its colour in charts that other revisions lack", "[plots_html]") {
+  PlotFileView f{"p.csv", {version("old", "step,loss\n1,2\n"), version("new", "step,loss,acc\n1,2,3\n")}, {}};
+  auto charts = charts_for(f);
+  REQUIRE(charts.size() == 2);
+  REQUIRE(charts[1].series.size() == 1);
+  CHECK(charts[1].series[0].label == "new");
+  CHECK(charts[1].series[0].color == 1);
+  CHECK(render_svg(charts[1]).find(series_color(1)) != std::string::npos);
+  CHECK(render_svg(charts[1]).find(series_color(0)) == std::string::npos);
+}
+
 TEST_CASE("without a numeric first column the row index is x", "[plots_html]") {
   PlotFileView f{"p.csv", {version("workspace", "name,score\na,5\nb,7\n")}, {}};
   auto charts = charts_for(f);
