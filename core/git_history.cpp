@@ -260,6 +260,29 @@ std::vector<Tracked> GitHistory::pointers(const std::string& commit, const std::
   return out;
 }
 
+std::vector<std::string> GitHistory::log(const std::string& commit) const {
+  git_oid start = impl_->parse_id(commit);
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, impl_->repo.get()) != 0)
+    throw Error(Errc::failure, "cannot walk git history: " + last_git_error());
+  RevwalkPtr walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  if (git_revwalk_push(w, &start) != 0)
+    throw Error(Errc::failure, "cannot walk git history from " + commit + ": " + last_git_error());
+  std::vector<std::string> out;
+  git_oid oid;
+  int rc = 0;
+  while ((rc = git_revwalk_next(&oid, w)) == 0) out.push_back(hex_of(oid));
+  if (rc != GIT_ITEROVER) throw Error(Errc::failure, "cannot walk git history: " + last_git_error());
+  return out;
+}
+
+std::optional<std::string> GitHistory::head() const {
+  auto oid = impl_->head_commit();
+  if (!oid) return std::nullopt;
+  return hex_of(*oid);
+}
+
 std::vector<std::string> GitHistory::commits(unsigned scope) const {
   git_repository* repo = impl_->repo.get();
   std::set<std::string> ids;

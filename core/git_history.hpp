@@ -57,6 +57,13 @@ class GitHistory {
   // user named the revision; it prefixes pointer paths in parse errors.
   std::vector<Tracked> pointers(const std::string& commit, const std::string& label) const;
 
+  // The commits reachable from `commit`, newest first as `git log` lists
+  // them (children before parents, then by commit time).
+  std::vector<std::string> log(const std::string& commit) const;
+
+  // The commit HEAD points to; nullopt on an unborn branch.
+  std::optional<std::string> head() const;
+
   // Commit ids in `scope`, sorted and unique.
   std::vector<std::string> commits(unsigned scope) const;
 

@@ -18,5 +18,8 @@ bool starts_with(std::string_view s, std::string_view prefix);
 uint64_t parse_size(std::string_view s, std::string_view what);
 // 1536 -> "1.5 KiB"
 std::string human_size(uint64_t bytes);
+// Text safe inside HTML and SVG elements and quoted attributes: & < > " '
+// become character references.
+std::string html_escape(std::string_view s);
 
 }  // namespace mlops

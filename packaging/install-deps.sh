@@ -10,11 +10,12 @@ BUILD_PACKAGES=(
   libyaml-cpp-dev catch2 nlohmann-json3-dev libfmt-dev libarchive-dev libcpp-httplib-dev
 )
 # Tools the test suites drive: real git repositories, man page rendering,
-# completion loading in real shells, and the real servers the remote suites
+# completion loading in real shells, the real servers the remote suites
 # start on loopback (sshd, nginx with WebDAV, Ceph RGW for S3); minisign and
-# zstd check and craft signed bundles independently of mlops.
+# zstd check and craft signed bundles independently of mlops, and a headless
+# browser renders the plots report.
 TEST_PACKAGES=(man-db bash python3 zsh fish curl openssh-server openssh-client nginx libnginx-mod-http-dav-ext
-  ceph-mon ceph-osd radosgw ceph-common minisign zstd)
+  ceph-mon ceph-osd radosgw ceph-common minisign zstd chromium)
 
 want=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "--with-tests" ]] && want+=("${TEST_PACKAGES[@]}")

@@ -1,34 +1,20 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <cstdlib>
 #include <functional>
-#include <fstream>
 
 #include "core/error.hpp"
 #include "core/git_history.hpp"
 #include "core/pointer_file.hpp"
+#include "git_fixture.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::sh;
 using mlops::test::TempDir;
+using mlops::test::write;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs a shell command in `dir` with a fixed, config-free git identity.
-void sh(const fs::path& dir, const std::string& cmd) {
-  std::string full = "cd '" + dir.string() +
-                     "' && GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t "
-                     "GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com "
-                     "sh -c '" + cmd + "' >/dev/null 2>&1";
-  INFO(cmd);
-  REQUIRE(std::system(full.c_str()) == 0);
-}
-
-void write(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file, std::ios::binary) << text;
-}
 
 PointerOut out_of(const std::string& name, const std::string& content, OutKind kind = OutKind::file) {
   return {name, hash_bytes(content), kind, content.size(), kind == OutKind::dir ? 2u : 0u};
@@ -126,6 +112,18 @@ TEST_CASE("pointer files of a commit, with their parsed outs", "[git_history]") 
   write(h.root / "bad.mlops", "outs: 3\n");
   sh(h.root, "git add bad.mlops && git commit -q -m bad");
   CHECK_THROWS_WITH(g.pointers(g.resolve("HEAD"), "HEAD"), Catch::Contains("HEAD:bad.mlops:"));
+}
+
+TEST_CASE("the log of a commit lists it and its ancestors newest first", "[git_history]") {
+  History h;
+  GitHistory g(h.root);
+  std::string head = g.resolve("HEAD"), first = g.resolve("HEAD~1");
+  CHECK(g.head() == head);
+  CHECK(g.log(head) == std::vector<std::string>{head, first});
+  CHECK(g.log(first) == std::vector<std::string>{first});
+  TempDir empty;
+  sh(empty.path(), "git init -q .");
+  CHECK_FALSE(GitHistory(empty.path()).head());
 }
 
 TEST_CASE("commits for gc: HEAD, branches, tags, everything reachable", "[git_history]") {

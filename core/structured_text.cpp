@@ -1,0 +1,75 @@
+#include "structured_text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "error.hpp"
+#include "yaml_json.hpp"
+
+namespace mlops {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+Error malformed(const std::string& origin, int line, int column, std::string_view format, const std::string& what) {
+  return Error(Errc::usage, text_position(origin, line, column) + ": invalid " + std::string(format) + ": " + what);
+}
+
+// nlohmann's messages read "[json.exception.parse_error.101] parse error at
+// line 1, column 5: syntax error ..."; the position is given separately.
+std::string json_reason(const std::string& what) {
+  size_t column = what.find("column ");
+  size_t colon = column == std::string::npos ? std::string::npos : what.find(": ", column);
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+Document parse_json(std::string_view text, const std::string& origin) {
+  try {
+    return Document::parse(text);
+  } catch (const Document::parse_error& e) {
+    size_t end = std::min(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    int line = 1, column = 1;
+    for (size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw malformed(origin, line, column, "JSON", json_reason(e.what()));
+  }
+}
+
+Document parse_yaml(std::string_view text, const std::string& origin) {
+  try {
+    return yaml_to_ordered_json(YAML::Load(std::string(text)));
+  } catch (const YAML::Exception& e) {
+    if (e.mark.is_null()) throw malformed(origin, 0, 0, "YAML", e.msg);
+    throw malformed(origin, e.mark.line + 1, e.mark.column + 1, "YAML", e.msg);
+  }
+}
+
+}  // namespace
+
+std::optional<TextFormat> structured_format(std::string_view path) {
+  std::string p = lower(path);
+  if (p.ends_with(".json")) return TextFormat::json;
+  if (p.ends_with(".yaml") || p.ends_with(".yml")) return TextFormat::yaml;
+  return std::nullopt;
+}
+
+Document parse_structured(std::string_view text, TextFormat format, const std::string& origin) {
+  return format == TextFormat::json ? parse_json(text, origin) : parse_yaml(text, origin);
+}
+
+std::string text_position(const std::string& origin, int line, int column) {
+  if (line <= 0) return origin;
+  return origin + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+}  // namespace mlops
