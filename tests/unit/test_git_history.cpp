@@ -1,29 +1,20 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
-#include <cstdlib>
 #include <functional>
 #include <fstream>
 
 #include "core/error.hpp"
 #include "core/git_history.hpp"
 #include "core/pointer_file.hpp"
+#include "git_shell.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::sh;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs a shell command in `dir` with a fixed, config-free git identity.
-void sh(const fs::path& dir, const std::string& cmd) {
-  std::string full = "cd '" + dir.string() +
-                     "' && GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t "
-                     "GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com "
-                     "sh -c '" + cmd + "' >/dev/null 2>&1";
-  INFO(cmd);
-  REQUIRE(std::system(full.c_str()) == 0);
-}
 
 void write(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
