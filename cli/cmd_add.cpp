@@ -31,7 +31,7 @@ void relink_if_linking(Workspace& ws, const AddOutcome& r) {
   o.link_types = types;
   o.jobs = ws.jobs();
   Checkout(ws.repo().root(), ws.store(), ws.state(), o)
-      .apply(r.path, {r.out.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, r.out.hash, r.out.size});
+      .apply(r.path, tree_ref(r.out));
 }
 
 void run_adds(Context& ctx, const std::vector<std::string>& rels, int jobs, bool committing) {
@@ -100,7 +100,10 @@ void setup_commit(CLI::App& cmd, Context& ctx) {
       "the same engine as `mlops add`, for paths that are already tracked.");
   ctx.on_run(&cmd, [&ctx, a] {
     std::vector<std::string> rels;
-    for (const auto& t : select_tracked(ctx.repo().root(), fs::current_path(), a->paths)) rels.push_back(t.path);
+    for (const auto& t : select_tracked(ctx.repo().root(), fs::current_path(), a->paths)) {
+      if (!t.stage_out()) rels.push_back(t.path);
+      else if (!a->paths.empty()) throw stage_out_error(t);
+    }
     run_adds(ctx, rels, a->jobs, true);
   });
 }

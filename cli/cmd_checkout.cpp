@@ -49,7 +49,7 @@ void setup_checkout(CLI::App& cmd, Context& ctx) {
         continue;
       }
       Checkout co(ws.repo().root(), ws.store(), ws.state(), o);
-      co.apply(t.path, {t.out.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, t.out.hash, t.out.size});
+      co.apply(t.path, tree_ref(t.out));
       const auto& s = co.stats();
       json links = json::object();
       for (const auto& [k, v] : s.link_types_used) links[k] = v;
@@ -100,7 +100,7 @@ void setup_unprotect(CLI::App& cmd, Context& ctx) {
     json items = json::array();
     for (const auto& t : select_tracked(ws.repo().root(), fs::current_path(), *paths)) {
       Checkout co(ws.repo().root(), ws.store(), ws.state(), o);
-      co.apply(t.path, {t.out.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, t.out.hash, t.out.size});
+      co.apply(t.path, tree_ref(t.out));
       items.push_back({{"path", t.path}, {"files", co.stats().updated + co.stats().created}});
     }
     ctx.out().result({{"paths", items}}, [&] {

@@ -25,8 +25,6 @@ struct GcArgs {
   int jobs = 0;
 };
 
-TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
-
 std::string plural(uint64_t n, const std::string& word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 void render(Output& out, const json& doc) {
@@ -80,7 +78,7 @@ void setup_gc(CLI::App& cmd, Context& ctx) {
     LiveSet live(ws.store());
 
     std::vector<Tracked> tracked = find_tracked(root);
-    for (const auto& t : tracked) live.add(ref_of(t.out));
+    for (const auto& t : tracked) live.add(tree_ref(t.out));
     auto progress = out.progress();
     WorkspaceScanner scanner(root, ws.state(), {nullptr, ws.jobs(), progress.get()});
     for (const auto& t : tracked)
@@ -95,7 +93,7 @@ void setup_gc(CLI::App& cmd, Context& ctx) {
       GitHistory git(root);
       auto ids = git.commits(scope);
       commits = ids.size();
-      for (const auto& o : git.outs_in(ids)) live.add(ref_of(o));
+      for (const auto& o : git.outs_in(ids)) live.add(tree_ref(o));
     }
     if (!ctx.repo().config().get_string("core.cache_dir").empty())
       out.warn("the cache " + ws.store().cache_dir().string() +

@@ -13,6 +13,7 @@
 #include "core/tracked.hpp"
 #include "core/workspace.hpp"
 #include "data_common.hpp"
+#include "pipeline_common.hpp"
 #include "remote_session.hpp"
 
 namespace fs = std::filesystem;
@@ -40,8 +41,6 @@ void add_transfer_options(CLI::App& cmd, TransferArgs& a, bool with_revs) {
   cmd.add_option("--rev", a.revs, "Also this revision (repeatable)")->allow_extra_args(false);
 }
 
-TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
-
 bool selected(const std::vector<std::string>& rels, const std::string& path) {
   if (rels.empty()) return true;
   for (const auto& r : rels)
@@ -54,7 +53,7 @@ std::vector<TreeRef> roots_for(Context& ctx, const TransferArgs& a, std::vector<
   const fs::path& root = ctx.repo().root();
   workspace = select_tracked(root, fs::current_path(), a.paths);
   std::vector<TreeRef> roots;
-  for (const auto& t : workspace) roots.push_back(ref_of(t.out));
+  for (const auto& t : workspace) roots.push_back(tree_ref(t.out));
   unsigned scope = 0;
   if (a.all_commits) scope |= kAllCommits;
   if (a.all_branches) scope |= kBranchTips;
@@ -67,7 +66,7 @@ std::vector<TreeRef> roots_for(Context& ctx, const TransferArgs& a, std::vector<
   for (const auto& p : a.paths) rels.push_back(repo_relative(root, fs::current_path(), p));
   for (const auto& c : commits)
     for (const auto& t : git.pointers(c, c.substr(0, 12)))
-      if (selected(rels, t.path)) roots.push_back(ref_of(t.out));
+      if (selected(rels, t.path)) roots.push_back(tree_ref(t.out));
   return roots;
 }
 
@@ -112,8 +111,11 @@ void setup_push(CLI::App& cmd, Context& ctx) {
     Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(),
                progress.get());
     TransferStats s = t.push(roots);
-    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}},
-                     [&] { ctx.out().line(summary("pushed", s, session.spec.name)); });
+    size_t runs = push_run_cache(ws, *session.remote, roots);
+    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}, {"run_cache_entries", runs}}, [&] {
+      ctx.out().line(summary("pushed", s, session.spec.name));
+      if (runs) ctx.out().note("pushed " + std::to_string(runs) + " run-cache entries");
+    });
     report_missing(ctx, s, "the local cache (run `mlops fetch` or `mlops commit` first)");
   });
 }
@@ -166,7 +168,7 @@ void setup_pull(CLI::App& cmd, Context& ctx) {
         continue;
       }
       Checkout co(ws.repo().root(), ws.store(), ws.state(), o);
-      co.apply(t.path, ref_of(t.out));
+      co.apply(t.path, tree_ref(t.out));
       created += co.stats().created;
       updated += co.stats().updated;
       deleted += co.stats().deleted;

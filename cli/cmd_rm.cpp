@@ -28,8 +28,11 @@ Tracked exactly_one(Context& ctx, const std::string& arg) {
   auto found = select_tracked(ctx.repo().root(), fs::current_path(), {arg});
   std::string rel = repo_relative(ctx.repo().root(), fs::current_path(), arg);
   if (rel.ends_with(kPointerSuffix)) rel.resize(rel.size() - kPointerSuffix.size());
-  for (const auto& t : found)
-    if (t.path == rel) return t;
+  for (const auto& t : found) {
+    if (t.path != rel) continue;
+    if (t.stage_out()) throw stage_out_error(t);
+    return t;
+  }
   throw Error(Errc::usage, "'" + arg + "' is not a tracked path (it contains " + std::to_string(found.size()) +
                                "); name one tracked path");
 }

@@ -9,6 +9,7 @@
 #include "core/tree_diff.hpp"
 #include "core/workspace.hpp"
 #include "data_common.hpp"
+#include "pipeline_common.hpp"
 #include "remotes/remote_factory.hpp"
 #include "remotes/transfer.hpp"
 
@@ -19,14 +20,12 @@ namespace {
 
 struct StatusArgs {
   std::vector<std::string> paths;
-  bool exit_code = false;
+  bool exit_code = false, explain = false, allow_missing = false;
   int jobs = 0;
   std::string remote;
   CLI::Option* remote_opt = nullptr;
 };
 
-
-TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
 
 json change_json(const FileChange& c, size_t strip) {
   json j{{"type", std::string(change_name(c.type))}, {"path", c.path.substr(strip)}};
@@ -45,7 +44,7 @@ void add_remote_status(Workspace& ws, const std::string& requested, const std::v
   RemoteCatalog catalog(*remote, ws.repo().tmp_dir() / "remotes" / spec.name);
   Transfer transfer(ws.store(), *remote, catalog, ws.repo().tmp_dir() / "push", remote_jobs(spec, *remote, 0), nullptr);
   for (size_t i = 0; i < tracked.size(); ++i) {
-    auto cmp = transfer.compare({ref_of(tracked[i].out)});
+    auto cmp = transfer.compare({tree_ref(tracked[i].out)});
     paths[i]["remote"] = {{"name", spec.name},
                           {"objects", cmp.objects},
                           {"not_on_remote", cmp.not_on_remote.size()},
@@ -63,7 +62,7 @@ json status_of(Workspace& ws, WorkspaceScanner& scanner, const Tracked& t) {
     return j;
   }
   ScanResult now = scanner.scan(t.path);
-  TreeRef recorded = ref_of(t.out);
+  TreeRef recorded = tree_ref(t.out);
   bool same = now.hash == recorded.hash && (now.kind == EntryKind::dir) == (recorded.kind == EntryKind::dir);
   j["status"] = same ? "unchanged" : "modified";
   if (same || !in_cache || now.kind != EntryKind::dir || recorded.kind != EntryKind::dir) return j;
@@ -77,11 +76,24 @@ json status_of(Workspace& ws, WorkspaceScanner& scanner, const Tracked& t) {
   return j;
 }
 
-void render(Output& out, const json& doc) {
+void render_stages(Output& out, const json& stages, bool explain) {
+  if (stages.empty()) return;
+  out.line("Stages that `mlops repro` would run:");
+  for (const auto& s : stages) {
+    std::vector<std::string> why;
+    for (const auto& r : s["reasons"]) why.push_back(r["text"]);
+    std::string text = explain || why.size() < 2 ? join(why, "; ")
+                                                 : why.front() + " (and " + std::to_string(why.size() - 1) + " more)";
+    out.line("  " + s["stage"].get<std::string>() + ": " + out.paint(Color::yellow, text));
+  }
+}
+
+void render(Output& out, const json& doc, bool explain) {
   if (doc["clean"].get<bool>()) {
-    out.line(doc["paths"].empty() ? "No tracked paths." : "Everything is up to date.");
+    out.line(doc["paths"].empty() && doc["stages"].empty() ? "No tracked paths." : "Everything is up to date.");
     return;
   }
+  render_stages(out, doc["stages"], explain);
   for (const auto& p : doc["paths"]) {
     std::string status = p["status"];
     if (p.contains("remote")) {
@@ -114,6 +126,8 @@ void setup_status(CLI::App& cmd, Context& ctx) {
   cmd.add_option("paths", a->paths, "Tracked paths to check (default: all)");
   cmd.add_flag("--exit-code", a->exit_code, "Exit with 1 when anything differs");
   add_jobs_option(cmd, a->jobs);
+  cmd.add_flag("--explain", a->explain, "List every reason a stage would rerun (also -v)");
+  cmd.add_flag("--allow-missing", a->allow_missing, "Judge stages by recorded hashes where data is missing");
   a->remote_opt = cmd.add_option("--remote", a->remote, "Also compare with a remote (default: the default remote)")
                       ->expected(0, 1)
                       ->type_name("[NAME]");
@@ -122,7 +136,9 @@ void setup_status(CLI::App& cmd, Context& ctx) {
       "For each tracked path: unchanged, modified (with the files inside a directory that were\n"
       "modified, added, deleted or renamed) or missing, and whether its content is in the cache.\n"
       "Unchanged files are recognised by their stat data alone; -v and --json report how many\n"
-      "files were stat'ed and hashed and how many bytes were read.");
+      "files were stat'ed and hashed and how many bytes were read.\n"
+      "Then the pipeline stages that `mlops repro` would run, with the reason (all of them\n"
+      "with --explain); stage outs recorded in mlops.lock are listed like tracked paths.");
   ctx.on_run(&cmd, [&ctx, a] {
     Workspace ws(ctx.repo());
     ws.set_jobs(a->jobs);
@@ -137,8 +153,15 @@ void setup_status(CLI::App& cmd, Context& ctx) {
       paths.push_back(std::move(s));
     }
     if (a->remote_opt->count() > 0) add_remote_status(ws, a->remote, tracked, paths, clean);
-    json doc{{"paths", paths}, {"clean", clean}, {"counters", counters_json(scanner.counters())}};
-    ctx.out().result(doc, [&] { render(ctx.out(), doc); });
+    json stages = json::array();
+    if (a->paths.empty())
+      for (const auto& r : dry_run(ws, a->allow_missing))
+        if (r.outcome == StageOutcome::would_run)
+          stages.push_back({{"stage", r.stage}, {"reasons", reasons_json(r.reasons)}});
+    clean = clean && stages.empty();
+    json doc{{"paths", paths}, {"stages", stages}, {"clean", clean}, {"counters", counters_json(scanner.counters())}};
+    bool explain = a->explain || ctx.opts.verbose > 0;
+    ctx.out().result(doc, [&] { render(ctx.out(), doc, explain); });
     const auto& c = scanner.counters();
     ctx.out().debug(1, "stat'ed " + std::to_string(c.files_stated) + " files, hashed " +
                            std::to_string(c.files_hashed) + " files, read " + human_size(c.bytes_read));

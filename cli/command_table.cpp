@@ -28,6 +28,7 @@ constexpr std::array kCommands{
     Command{"push", "Upload tracked data to a remote", setup_push},
     Command{"fetch", "Download tracked data from a remote into the cache", setup_fetch},
     Command{"pull", "Download tracked data from a remote and check it out", setup_pull},
+    Command{"repro", "Run the pipeline stages whose command, deps, params or outs changed", setup_repro},
     Command{"model", "Register model versions and assign them to stages, in git tags", setup_model},
     Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},
     Command{"help", "Show help for mlops or one of its commands", setup_help},

@@ -24,6 +24,7 @@ void setup_pull(CLI::App& cmd, Context& ctx);
 void setup_diff(CLI::App& cmd, Context& ctx);
 void setup_ls(CLI::App& cmd, Context& ctx);
 void setup_gc(CLI::App& cmd, Context& ctx);
+void setup_repro(CLI::App& cmd, Context& ctx);
 void setup_model(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);

@@ -25,6 +25,11 @@ json counters_json(const ScanCounters& c) {
           {"bytes_read", c.bytes_read.load()}};
 }
 
+Error stage_out_error(const Tracked& t) {
+  return Error(Errc::usage, "'" + t.path + "' is an out of a pipeline stage, recorded in " + t.pointer +
+                                "; change the stage in mlops.yaml and run `mlops repro`");
+}
+
 void add_jobs_option(CLI::App& cmd, int& jobs) {
   cmd.add_option("-j,--jobs", jobs, "Parallel jobs (default: core.jobs, or one per core)")->check(CLI::PositiveNumber);
 }

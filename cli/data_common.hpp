@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "context.hpp"
+#include "core/error.hpp"
+#include "core/tracked.hpp"
 #include "core/repo_lock.hpp"
 #include "core/workspace_scan.hpp"
 
@@ -17,5 +19,7 @@ std::vector<std::string> repo_paths(Context& ctx, const std::vector<std::string>
 json counters_json(const ScanCounters& c);
 // "-j/--jobs N" on a data command.
 void add_jobs_option(CLI::App& cmd, int& jobs);
+// For commands that manage pointer files, named with a stage's out.
+Error stage_out_error(const Tracked& t);
 
 }  // namespace mlops::cli

@@ -32,7 +32,7 @@ TreeRef content_of(Context& ctx, const std::string& label, const ModelVersion& v
   if (auto ref = artifact_ref(r)) return *ref;
   if (!r.path.empty())
     if (auto out = pointer_at(GitHistory(ctx.repo().root()), v.registration.commit, r.path))
-      return {out->kind == OutKind::dir ? EntryKind::dir : EntryKind::file, out->hash, out->size};
+      return tree_ref(*out);
   throw Error(Errc::failure, label + ": tag " + v.registration.tag + " records no artifact (no path and hash)");
 }
 

@@ -137,6 +137,12 @@ void Output::note(std::string_view text) {
   if (!s_.quiet) err_line("", Color::none, text);
 }
 
+void Output::passthrough(std::string_view text, bool from_stderr) {
+  if (s_.quiet) return;
+  if (from_stderr || s_.json) err_line("", Color::none, text);
+  else line(text);
+}
+
 void Output::debug(int level, std::string_view text) {
   if (s_.verbose >= level) err_line("debug:", Color::dim, text);
 }

@@ -45,6 +45,9 @@ class Output {
   std::string paint(Color c, std::string_view text) const;
 
   void note(std::string_view text);              // stderr; hidden by -q
+  // A line a child process printed: to the stream it used, but never into
+  // stdout's JSON document; hidden by -q.
+  void passthrough(std::string_view text, bool from_stderr);
   void debug(int level, std::string_view text);  // stderr; shown with -v (level 1) or -vv (2)
   void warn(std::string_view text);
   void error(std::string_view text);

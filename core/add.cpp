@@ -5,6 +5,8 @@
 #include "error.hpp"
 #include "git_repo.hpp"
 #include "gitignore.hpp"
+#include "pipeline_lock.hpp"
+#include "text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -25,6 +27,11 @@ void Adder::check_addable(const std::string& rel) const {
     if (fs::exists(root / (a.string() + std::string(kPointerSuffix))))
       throw Error(Errc::usage, "cannot track '" + rel + "': it is inside the tracked directory '" + a.string() +
                                    "'; run `mlops commit " + a.string() + "` to record changes to it");
+  for (const auto& [stage, entry] : read_lock(root).stages)
+    for (const auto& o : entry.outs)
+      if (o.path == rel || starts_with(rel, o.path + "/") || starts_with(o.path, rel + "/"))
+        throw Error(Errc::usage, "cannot track '" + rel + "': stage '" + stage + "' writes '" + o.path +
+                                     "', and mlops.lock records it");
   struct stat st {};
   if (::lstat((root / rel).c_str(), &st) != 0) throw Error(Errc::usage, "cannot track '" + rel + "': it does not exist");
   if (S_ISLNK(st.st_mode))

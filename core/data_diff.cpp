@@ -12,11 +12,9 @@ bool under(const std::string& path, const std::string& dir) {
   return dir.empty() || path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
-TreeRef ref_of(const PointerOut& o) { return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size}; }
-
-std::optional<TreeRef> ref_of(const Tracked* t) {
+std::optional<TreeRef> tree_ref(const Tracked* t) {
   if (!t) return std::nullopt;
-  return ref_of(t->out);
+  return tree_ref(t->out);
 }
 
 // The whole tracked path counts when no target is given or one contains it.
@@ -66,7 +64,7 @@ std::vector<PathChange> diff_data(const std::vector<Tracked>& a, const std::vect
       return t;
     };
     try {
-      pc.files = diff_trees(recording, ref_of(ta), ref_of(tb), path);
+      pc.files = diff_trees(recording, tree_ref(ta), tree_ref(tb), path);
     } catch (const Error&) {
       if (!missing) throw;
       pc.missing_tree = missing;

@@ -8,6 +8,7 @@
 
 #include "error.hpp"
 #include "git_handles.hpp"
+#include "pipeline_lock.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -97,6 +98,18 @@ struct GitHistory::Impl {
 
   using PointerFn = std::function<void(const std::string& pointer, const PointerFile& parsed)>;
 
+  // The outs recorded in a mlops.lock blob, as one pointer file at the root.
+  const PointerFile& lock_outs(const git_oid& id, const std::string& origin,
+                               std::unordered_map<std::string, PointerFile>& parsed) const {
+    std::string key = key_of(id);
+    auto it = parsed.find(key);
+    if (it != parsed.end()) return it->second;
+    PointerFile pf;
+    for (const auto& [stage, entry] : parse_lock(blob_text(id), origin).stages)
+      for (const auto& o : entry.outs) pf.outs.push_back(o);
+    return parsed.emplace(key, std::move(pf)).first->second;
+  }
+
   // Calls `fn` for every pointer file below `tree` (at mlops-relative `rel`).
   // Subtrees whose id is in `seen_trees` are skipped, and visited ones added,
   // when it is given; pointer blobs are parsed once per id through `parsed`.
@@ -113,7 +126,12 @@ struct GitHistory::Impl {
         if (name != ".mlops" && name != ".git") subtrees.push_back(e);
         continue;
       }
-      if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || !is_regular_blob(e) || !is_pointer_name(name)) continue;
+      if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || !is_regular_blob(e)) continue;
+      if (rel.empty() && name == kLockFile) {
+        fn(name, lock_outs(*git_tree_entry_id(e), label + ":" + join_path(prefix, name), parsed));
+        continue;
+      }
+      if (!is_pointer_name(name)) continue;
       std::string pointer = join_path(rel, name);
       std::string key = key_of(*git_tree_entry_id(e));
       auto it = parsed.find(key);

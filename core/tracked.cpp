@@ -6,6 +6,7 @@
 #include <set>
 
 #include "error.hpp"
+#include "pipeline_lock.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -50,9 +51,16 @@ bool under(const std::string& path, const std::string& dir) {
 
 }  // namespace
 
+bool Tracked::stage_out() const { return pointer == kLockFile; }
+
 std::vector<Tracked> find_tracked(const fs::path& root) {
   std::vector<Tracked> out;
   walk(root, "", out);
+  std::set<std::string> by_pointer;
+  for (const auto& t : out) by_pointer.insert(t.path);
+  for (const auto& [stage, entry] : read_lock(root).stages)
+    for (const auto& o : entry.outs)
+      if (!by_pointer.count(o.path)) out.push_back({o.path, std::string(kLockFile), o});
   std::sort(out.begin(), out.end(), [](const Tracked& a, const Tracked& b) { return a.path < b.path; });
   return out;
 }

@@ -11,12 +11,16 @@ namespace mlops {
 
 struct Tracked {
   std::string path;  // repo-relative tracked path ("data/images")
-  std::string pointer;  // repo-relative pointer file ("data/images.mlops")
+  std::string pointer;  // repo-relative pointer file ("data/images.mlops"), or "mlops.lock"
   PointerOut out;
+
+  // An out of a pipeline stage: `mlops repro` records it, not add/commit/rm/mv.
+  bool stage_out() const;
 };
 
-// Every pointer file below `root`, sorted by path. Skips .git, .mlops and
-// the tracked directories themselves (they hold data, not pointers).
+// Every pointer file below `root`, and every stage out recorded in
+// mlops.lock, sorted by path. Skips .git, .mlops and the tracked
+// directories themselves (they hold data, not pointers).
 std::vector<Tracked> find_tracked(const std::filesystem::path& root);
 
 // The tracked entries that `args` (paths as the user typed them, relative to

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "digest.hpp"
+#include "pointer_file.hpp"
 #include "tree.hpp"
 
 namespace mlops {
@@ -33,6 +34,11 @@ struct TreeRef {
   Hash hash;
   uint64_t size = 0;
 };
+
+// The tree (or file) a pointer-file entry records.
+inline TreeRef tree_ref(const PointerOut& o) {
+  return {o.kind == OutKind::dir ? EntryKind::dir : EntryKind::file, o.hash, o.size};
+}
 
 // Differences from `a` to `b` under `prefix` (the tracked path). Either side
 // may be absent (nullopt): everything is then added or deleted. A deleted and
