@@ -20,8 +20,32 @@ namespace {
 const SemVer kFirstVersion{1, 0, 0, {}, {}};
 
 struct RegisterArgs {
-  std::string name, version, bump, path, message, run;
+  std::string name, version, bump, path, stage_out, message, run;
 };
+
+// `--stage-out STAGE:OUT` as (stage, out).
+std::pair<std::string, std::string> split_stage_out(const std::string& spec) {
+  auto colon = spec.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
+    throw Error(Errc::usage, "--stage-out takes STAGE:OUT, e.g. train:models/model.pkl; got '" + spec + "'");
+  return {spec.substr(0, colon), spec.substr(colon + 1)};
+}
+
+// The artifact to register: --path (relative to here), or --stage-out,
+// whose out is repo-relative as mlops.yaml writes it.
+CommittedArtifact artifact_to_register(Context& ctx, Workspace& ws, const RegisterArgs& a) {
+  GitHistory git(ctx.repo().root());
+  if (a.stage_out.empty()) {
+    if (a.path.empty()) throw Error(Errc::usage, "name the artifact: --path PATH or --stage-out STAGE:OUT");
+    return committed_artifact(ws, git, fs::current_path(), a.path);
+  }
+  auto [stage, out] = split_stage_out(a.stage_out);
+  Hash recorded = lock_out_hash(ctx.repo().root(), stage, out);
+  CommittedArtifact art = committed_artifact(ws, git, ctx.repo().root(), out);
+  if (art.record.hash != recorded)
+    throw Error(Errc::failure, out + ": " + art.pointer + " and stage '" + stage + "' in mlops.lock record different content");
+  return art;
+}
 
 SemVer version_to_register(const Registry& reg, const RegisterArgs& a) {
   if (!a.version.empty()) return parse_version_arg(a.version);
@@ -56,14 +80,19 @@ void setup_model_register(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--bump", a->bump, "Register the next version after the greatest one")
       ->check(CLI::IsMember({"major", "minor", "patch"}))
       ->excludes(version);
-  cmd.add_option("--path", a->path, "The tracked path (file or directory) the version is")->required();
+  auto* path = cmd.add_option("--path", a->path, "The tracked path (file or directory) the version is");
+  cmd.add_option("--stage-out", a->stage_out, "Or: the out OUT of pipeline stage STAGE, as mlops.lock records it")
+      ->type_name("STAGE:OUT")
+      ->excludes(path);
   cmd.add_option("-m,--message", a->message, "Message of the tag");
   cmd.add_option("--run", a->run, "Id of the run that produced the artifact, recorded in the tag");
   cmd.footer(
       "Creates the annotated tag NAME@vX.Y.Z on HEAD. Its message records the path, the content\n"
       "hash from the committed pointer file and the run id, so the registration says exactly\n"
       "which bytes it stands for. The pointer file must be committed and the workspace content\n"
-      "must match it.\n\nExample:\n  mlops model register churn --path models/churn.pkl --bump minor\n"
+      "must match it. --stage-out takes the path from a pipeline stage's outs in mlops.lock, which\n"
+      "must be committed likewise.\n\n"
+      "Example:\n  mlops model register churn --path models/churn.pkl --bump minor\n"
       "  git push origin churn@v1.1.0");
   ctx.on_run(&cmd, [&ctx, a] {
     check_registry_name(a->name, "model");
@@ -71,8 +100,7 @@ void setup_model_register(CLI::App& cmd, Context& ctx) {
     Registry reg(ctx.repo().root());
     SemVer v = version_to_register(reg, *a);
     reg.check_new_version(a->name, v);  // before the workspace scan, which may take a while
-    GitHistory git(ctx.repo().root());
-    CommittedArtifact art = committed_artifact(ws, git, fs::current_path(), a->path);
+    CommittedArtifact art = artifact_to_register(ctx, ws, *a);
     art.record.run = a->run;
     RegistryEvent e = reg.register_version(a->name, v, art.commit, art.record, a->message);
     ctx.out().result(written(e), [&] {

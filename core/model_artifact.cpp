@@ -3,6 +3,8 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "git_history.hpp"
+#include "pipeline_lock.hpp"
+#include "text.hpp"
 #include "tracked.hpp"
 #include "workspace.hpp"
 #include "workspace_scan.hpp"
@@ -51,13 +53,34 @@ CommittedArtifact committed_artifact(Workspace& ws, const GitHistory& git, const
   return a;
 }
 
+Hash lock_out_hash(const fs::path& root, const std::string& stage, const std::string& out) {
+  PipelineLock lock = read_lock(root);
+  auto it = lock.stages.find(stage);
+  if (it == lock.stages.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, entry] : lock.stages) names.push_back(name);
+    throw Error(Errc::usage, std::string(kLockFile) + " records no stage '" + stage + "'" +
+                                 (names.empty() ? "; run `mlops repro` first" : " (stages: " + join(names, ", ") + ")"));
+  }
+  if (const PointerOut* o = it->second.out(out)) return o->hash;
+  std::vector<std::string> outs;
+  for (const auto& o : it->second.outs) outs.push_back(o.path);
+  throw Error(Errc::usage, "stage '" + stage + "' has no out '" + out + "' in " + std::string(kLockFile) +
+                               (outs.empty() ? "" : " (outs: " + join(outs, ", ") + ")"));
+}
+
 std::optional<PointerOut> pointer_at(const GitHistory& git, const std::string& commit, const std::string& path) {
+  std::string label = commit.substr(0, 12) + ":";
   std::string pointer = path + std::string(kPointerSuffix);
-  auto text = git.read_file(commit, pointer);
-  if (!text) return std::nullopt;
-  std::string name = fs::path(path).filename().string();
-  for (const auto& o : parse_pointer(*text, commit.substr(0, 12) + ":" + pointer).outs)
-    if (o.path == name) return o;
+  if (auto text = git.read_file(commit, pointer)) {
+    std::string name = fs::path(path).filename().string();
+    for (const auto& o : parse_pointer(*text, label + pointer).outs)
+      if (o.path == name) return o;
+    return std::nullopt;
+  }
+  if (auto text = git.read_file(commit, std::string(kLockFile)))
+    for (const auto& [stage, entry] : parse_lock(*text, label + std::string(kLockFile)).stages)
+      if (const PointerOut* o = entry.out(path)) return *o;
   return std::nullopt;
 }
 

@@ -32,9 +32,15 @@ struct CommittedArtifact {
 CommittedArtifact committed_artifact(Workspace& ws, const GitHistory& git, const std::filesystem::path& cwd,
                                      const std::string& arg);
 
-// The out that `path`'s pointer file (`path.mlops`) records in `commit`;
-// nullopt when the commit has none. A malformed pointer file is an Error
-// naming "COMMIT:path.mlops".
+// The hash that the workspace's mlops.lock records for the out `out`
+// (repo-relative, as in mlops.yaml) of stage `stage`: what `--stage-out
+// STAGE:OUT` registers. Error(usage) naming the stage or the out, and what
+// the lock has instead, when it records no such thing.
+Hash lock_out_hash(const std::filesystem::path& root, const std::string& stage, const std::string& out);
+
+// The out that `commit` records for `path`: in its pointer file
+// (`path.mlops`), else among the stage outs of its mlops.lock; nullopt when
+// neither has it. A malformed file is an Error naming "COMMIT:file".
 std::optional<PointerOut> pointer_at(const GitHistory& git, const std::string& commit, const std::string& path);
 
 // What to materialise for a recorded artifact; nullopt when the record lacks

@@ -120,6 +120,36 @@ m 0 --json model get encoder -o "$T/out/enc"
 json_check 'd["files"] == 4'
 check "directory identical" diff -r "$T/out/enc" models/encoder
 
+# --stage-out: a pipeline stage's out, as the committed mlops.lock records it.
+cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: mkdir -p out && head -c 3000 /dev/urandom > out/weights.bin
+    outs: [out/weights.bin]
+YAML
+m 0 repro
+run 0 git add -A && run 0 git commit -qm "pipeline"
+m 0 --json model register trained --stage-out train:out/weights.bin
+json_check 'd["tag"] == "trained@v1.0.0" and d["path"] == "out/weights.bin" and d["hash"] == "sha256:'"$(hash_of out/weights.bin)"'"'
+m 0 --json model show trained
+json_check 'd["pointer_hash"] == d["hash"]'
+before=$(tags)
+m 2 model register trained --stage-out nope:out/weights.bin --bump patch
+has_err "records no stage 'nope' (stages: train)"
+m 2 model register trained --stage-out train:out/other.bin --bump patch
+has_err "has no out 'out/other.bin' in mlops.lock (outs: out/weights.bin)"
+m 2 model register trained --stage-out train --bump patch
+has_err "STAGE:OUT"
+m 2 model register trained --stage-out train:out/weights.bin --path out/weights.bin --bump patch
+m 2 model register trained --bump patch
+has_err "--path PATH or --stage-out STAGE:OUT"
+echo tampered >> out/weights.bin
+m 1 model register trained --stage-out train:out/weights.bin --bump patch
+has_err "differs from what mlops.lock records"
+no_new_tags "$before"
+m 0 checkout --force out/weights.bin
+m 0 status --exit-code
+
 # Errors exit with the right code and write no tag.
 before=$(tags)
 echo readme > README.txt
