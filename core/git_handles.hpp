@@ -1,6 +1,6 @@
 #pragma once
 // RAII owners and small helpers for libgit2 handles, shared by the files of
-// core/ that talk to git (git_repo, git_history, registry_git). Not part of
+// core/ that talk to git (git_repo, git_history, registry). Not part of
 // the library's interface: it exposes libgit2 types.
 #include <git2.h>
 
