@@ -1,7 +1,7 @@
 #include "model_common.hpp"
 
 #include "core/error.hpp"
-#include "core/text.hpp"
+#include "core/utc_time.hpp"
 
 namespace mlops::cli {
 

@@ -49,6 +49,10 @@ constexpr std::array kKeys{
     ConfigKey{"remote.*.client_key", KeyType::string, "", "", false, "HTTP: client key (mTLS)"},
     ConfigKey{"remote.*.ssl_verify", KeyType::boolean, "true", "", false, "HTTP: verify the server's certificate"},
     ConfigKey{"target.*.url", KeyType::string, "", "", false, "edge target location"},
+    ConfigKey{"target.*.trust", KeyType::string, "", "", false,
+              "public keys (minisign base64 lines, comma-separated) whose bundles the target accepts"},
+    ConfigKey{"target.*.retain", KeyType::integer, "3", "", false,
+              "versions a target keeps per model, the current and previous ones included"},
 };
 
 // Splits "remote.origin.url" against "remote.*.url"; true when they match.

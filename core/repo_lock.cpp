@@ -17,7 +17,7 @@ using namespace std::chrono;
 
 namespace mlops {
 
-RepoLock::RepoLock(const fs::path& lock_file, milliseconds timeout) {
+RepoLock::RepoLock(const fs::path& lock_file, milliseconds timeout, std::string_view what) {
   fs::create_directories(lock_file.parent_path());
   fd_ = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw_errno("cannot open the lock file " + lock_file.string());
@@ -35,7 +35,7 @@ RepoLock::RepoLock(const fs::path& lock_file, milliseconds timeout) {
       fd_ = -1;
       check_interrupted();
       std::string pid = n > 0 ? trim(std::string_view(buf, static_cast<size_t>(n))) : "unknown";
-      throw Error(Errc::failure, "the repository is locked by another mlops process (pid " + pid + ", lock " +
+      throw Error(Errc::failure, std::string(what) + " is locked by another mlops process (pid " + pid + ", lock " +
                                      lock_file.string() + "); waited " +
                                      std::to_string(duration_cast<seconds>(timeout).count()) + " s");
     }

@@ -5,13 +5,16 @@
 // process can say who holds it. The kernel drops the lock if the holder dies.
 #include <chrono>
 #include <filesystem>
+#include <string_view>
 
 namespace mlops {
 
 class RepoLock {
  public:
-  // Waits up to `timeout`; throws Error(failure) naming the holder's pid.
-  RepoLock(const std::filesystem::path& lock_file, std::chrono::milliseconds timeout);
+  // Waits up to `timeout`; throws Error(failure) naming the holder's pid and
+  // `what` is locked.
+  RepoLock(const std::filesystem::path& lock_file, std::chrono::milliseconds timeout,
+           std::string_view what = "the repository");
   ~RepoLock();
   RepoLock(const RepoLock&) = delete;
   RepoLock& operator=(const RepoLock&) = delete;

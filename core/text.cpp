@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <ctime>
 
 #include "error.hpp"
 
@@ -97,18 +96,6 @@ std::string human_size(uint64_t bytes) {
   if (u == 0) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
   else std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
   return buf;
-}
-
-std::string iso8601(int64_t seconds, int offset_minutes) {
-  time_t local = static_cast<time_t>(seconds + int64_t{offset_minutes} * 60);
-  std::tm tm{};
-  gmtime_r(&local, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  char zone[24];
-  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
-  return std::string(buf) + zone;
 }
 
 }  // namespace mlops

@@ -18,8 +18,5 @@ bool starts_with(std::string_view s, std::string_view prefix);
 uint64_t parse_size(std::string_view s, std::string_view what);
 // 1536 -> "1.5 KiB"
 std::string human_size(uint64_t bytes);
-// A moment as ISO 8601 in its own UTC offset: "2024-05-01T14:03:09+02:00",
-// as git records times (seconds since the epoch and the offset in minutes).
-std::string iso8601(int64_t seconds, int offset_minutes);
 
 }  // namespace mlops

@@ -11,9 +11,10 @@ BUILD_PACKAGES=(
 )
 # Tools the test suites drive: real git repositories, man page rendering,
 # completion loading in real shells, and the real servers the remote suites
-# start on loopback (sshd, nginx with WebDAV, Ceph RGW for S3).
+# start on loopback (sshd, nginx with WebDAV, Ceph RGW for S3); minisign and
+# zstd check and craft signed bundles independently of mlops.
 TEST_PACKAGES=(man-db bash python3 zsh fish curl openssh-server openssh-client nginx libnginx-mod-http-dav-ext
-  ceph-mon ceph-osd radosgw ceph-common)
+  ceph-mon ceph-osd radosgw ceph-common minisign zstd)
 
 want=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "--with-tests" ]] && want+=("${TEST_PACKAGES[@]}")

@@ -208,4 +208,32 @@ check "the stage's child was stopped" bash -c 'st=$(ps -o stat= -p $(cat slow.pi
 m 0 --json repro --dry-run
 json_check '[s["outcome"] for s in d["stages"]] == ["up-to-date", "would-run"]'
 
+# stage add keeps the file's text, refuses duplicates, and its stages run.
+new_repo "$T/stages"
+printf '# my pipeline\nstages:\n  gen:\n    cmd: echo 1 > a.txt   # first\n    outs: [a.txt]\n' > mlops.yaml
+m 0 stage add copy -d a.txt -o b.txt -M score.json -- 'cp a.txt b.txt && echo "{\"n\": 1}" > score.json'
+check "comments kept" grep -q "# first" mlops.yaml
+m 2 stage add copy -d a.txt -- true
+has_err "stage 'copy' already exists"
+m 2 stage add loop -d b.txt -o a.txt -- true
+has_err "both write 'a.txt'"
+check "refused stage not written" bash -c '! grep -q "loop:" mlops.yaml'
+m 0 repro
+check "added stage ran" test -f b.txt -a -f score.json
+m 0 --json stage list
+json_check '[s["name"] for s in d["stages"]] == ["gen", "copy"] and d["stages"][1]["outs"][1]["cache"] is False'
+m 0 stage add copy -f -d a.txt -o c.txt -- cp a.txt c.txt
+check "replaced in place" bash -c '[[ $(grep -c "copy:" mlops.yaml) == 1 ]] && grep -q c.txt mlops.yaml'
+
+# dag: text, DOT, Mermaid, JSON.
+m 0 dag
+has_out "gen"
+has_out "└── copy"
+m 0 dag --dot
+has_out '"gen" -> "copy";'
+m 0 dag --mermaid
+has_out "flowchart TD"
+m 0 --json dag copy
+json_check 'd["edges"] == [{"from": "gen", "to": "copy"}]'
+
 finish

@@ -1,0 +1,187 @@
+// `mlops deploy`: deliver a signed bundle to edge targets and activate it;
+// `deploy status` and `deploy rollback` look at and steer what is active.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "bundle_common.hpp"
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "delivery_targets.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mlops::cli {
+namespace {
+
+// A private directory for a bundle made on the fly, removed afterwards.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern = (fs::temp_directory_path() / "mlops-deploy.XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw_errno("cannot create a temporary directory");
+    path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+json opt_json(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+// Runs `fn` per target; a failure is reported and remembered, not thrown, so
+// one broken device does not stop delivery to the others.
+struct TargetRun {
+  json results = json::array();
+  int exit_code = 0;
+
+  void run(Output& out, const Target& t, const std::function<json()>& fn) {
+    json r{{"target", t.name}, {"url", t.url}};
+    try {
+      r.update(fn());
+      if (r.value("ok", true)) r["ok"] = true;
+    } catch (const Error& e) {
+      r["ok"] = false;
+      r["error"] = {{"code", static_cast<int>(e.code())}, {"message", e.what()}};
+      out.error("target " + t.name + ": " + e.what());
+      if (exit_code == 0) exit_code = static_cast<int>(e.code());
+    }
+    if (!r["ok"].get<bool>() && exit_code == 0) exit_code = 1;
+    results.push_back(std::move(r));
+  }
+};
+
+std::string version_or_none(const json& v) { return v.is_null() ? "none" : v.get<std::string>(); }
+
+}  // namespace
+
+void setup_deploy(CLI::App& cmd, Context& ctx) {
+  cmd.footer(
+      "Each target verifies the bundle's signature against the keys it trusts and every file's hash,\n"
+      "unpacks it into ROOT/NAME/VERSION/, switches ROOT/NAME/current atomically, runs the health\n"
+      "check (rolling back to the previous version when it fails) and keeps the last K versions.\n"
+      "Delivering the version that is already current changes nothing. A path that is not a bundle\n"
+      "is bundled first (see `mlops bundle create`). Exit status: the first failure's (5: a\n"
+      "signature or hash mismatch, 1: a failed health check or other failure).\n\n"
+      "Example:\n  mlops deploy churn-1.2.0.mlbundle --to edge1,edge2\n"
+      "  mlops deploy status --to edge1\n  mlops deploy rollback churn --to edge1");
+
+  struct Args {
+    BundleArgs bundle;
+    std::string to;
+    bool no_activate = false;
+    int retain = 0;
+  };
+  auto a = std::make_shared<Args>();
+  cmd.add_option("bundle", a->bundle.path, "Bundle file, or a path to bundle first");
+  cmd.add_option("--to", a->to, "Target names, comma-separated")->type_name("TARGETS");
+  cmd.add_flag("--no-activate", a->no_activate, "Install without switching current");
+  cmd.add_option("--retain", a->retain, "Versions to keep per model (default: target.NAME.retain, 3)")
+      ->check(CLI::Range(1, 1000));
+  add_bundle_options(cmd, a->bundle);
+  ctx.on_run(&cmd, [&ctx, a] {
+    if (a->bundle.path.empty() || a->to.empty())
+      throw Error(Errc::usage, "usage: mlops deploy <bundle | path> --to <target>[,<target>...]");
+    std::vector<Target> targets = resolve_targets(ctx.config(), a->to);
+    auto& out = ctx.out();
+    std::optional<ScratchDir> scratch;
+    fs::path bundle = a->bundle.path;
+    if (!is_bundle_file(bundle)) {
+      scratch.emplace();
+      bundle = build_bundle(ctx, a->bundle, scratch->path()).file;
+    }
+    DeliveryOptions o;
+    o.activate = !a->no_activate;
+    o.health = health_from_args(a->bundle);
+    TargetRun runs;
+    for (const auto& t : targets) {
+      runs.run(out, t, [&] {
+        o.retain = a->retain > 0 ? a->retain : t.retain;
+        auto progress = out.progress();
+        DeliveryReport r = open_transport(t)->deliver(bundle, o, *progress);
+        json j{{"name", r.name},
+               {"version", r.version},
+               {"outcome", outcome_name(r.outcome)},
+               {"current", opt_json(r.current)},
+               {"previous", opt_json(r.previous)},
+               {"signed_by", r.signer},
+               {"removed", r.removed}};
+        if (r.health) j["health"] = {{"ok", r.health->ok}, {"detail", r.health->detail}, {"output", r.health->output}};
+        if (r.outcome == DeliveryOutcome::rolled_back) {
+          j["ok"] = false;
+          out.error("target " + t.name + ": health check of " + r.name + " " + r.version + " failed (" +
+                    r.health->detail + "); rolled back to " + r.current.value_or("nothing"));
+          if (!r.health->output.empty()) out.note(r.health->output);
+        }
+        return j;
+      });
+    }
+    ctx.exit_status = runs.exit_code;
+    out.result({{"bundle", bundle.string()}, {"targets", runs.results}}, [&] {
+      for (const auto& r : runs.results) {
+        if (!r.contains("outcome")) continue;
+        out.line(r["target"].get<std::string>() + "\t" + r["name"].get<std::string>() + " " +
+                 r["version"].get<std::string>() + "\t" + r["outcome"].get<std::string>() + "\tcurrent " +
+                 version_or_none(r["current"]) + ", previous " + version_or_none(r["previous"]));
+      }
+    });
+  });
+
+  struct StatusArgs {
+    std::string to, name;
+  };
+  auto s = std::make_shared<StatusArgs>();
+  CLI::App* status = cmd.add_subcommand("status", "Show what is active on targets");
+  status->add_option("name", s->name, "Only this model");
+  status->add_option("--to", s->to, "Target names, comma-separated")->required()->type_name("TARGETS");
+  ctx.on_run(status, [&ctx, s] {
+    auto& out = ctx.out();
+    TargetRun runs;
+    for (const auto& t : resolve_targets(ctx.config(), s->to)) {
+      runs.run(out, t, [&] {
+        json models = json::array();
+        for (const auto& m : open_transport(t)->status(s->name)) models.push_back(model_status_json(m));
+        return json{{"models", models}};
+      });
+    }
+    ctx.exit_status = runs.exit_code;
+    out.result({{"targets", runs.results}}, [&] {
+      for (const auto& r : runs.results) {
+        if (!r.contains("models")) continue;
+        for (const auto& m : r["models"])
+          out.line(r["target"].get<std::string>() + "\t" + m["name"].get<std::string>() + "\tcurrent " +
+                   version_or_none(m["current"]) + " (since " + version_or_none(m["since"]) + "), previous " +
+                   version_or_none(m["previous"]));
+      }
+    });
+  });
+
+  struct RollbackArgs {
+    std::string to, name;
+  };
+  auto rb = std::make_shared<RollbackArgs>();
+  CLI::App* rollback = cmd.add_subcommand("rollback", "Switch a model back to its previous version");
+  rollback->add_option("name", rb->name, "Model name")->required();
+  rollback->add_option("--to", rb->to, "Target names, comma-separated")->required()->type_name("TARGETS");
+  ctx.on_run(rollback, [&ctx, rb] {
+    auto& out = ctx.out();
+    TargetRun runs;
+    for (const auto& t : resolve_targets(ctx.config(), rb->to))
+      runs.run(out, t, [&] { return model_status_json(open_transport(t)->rollback(rb->name, DeliveryOptions{})); });
+    ctx.exit_status = runs.exit_code;
+    out.result({{"targets", runs.results}}, [&] {
+      for (const auto& r : runs.results)
+        if (r.contains("current"))
+          out.line(r["target"].get<std::string>() + "\t" + rb->name + "\tcurrent " + version_or_none(r["current"]) +
+                   ", previous " + version_or_none(r["previous"]));
+    });
+  });
+}
+
+}  // namespace mlops::cli
