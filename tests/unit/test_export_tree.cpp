@@ -1,30 +1,21 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-#include <functional>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/export_tree.hpp"
 #include "core/object_store.hpp"
 #include "core/tree.hpp"
+#include "error_code.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::code_of;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-Errc code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("no error thrown");
-  return Errc::failure;
-}
 
 // A stored directory: a.txt, run.sh (executable), link -> a.txt, sub/b.bin
 // and an empty directory, as `mlops add` would record it.

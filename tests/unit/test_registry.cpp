@@ -1,14 +1,15 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cstdlib>
-#include <functional>
 
 #include "core/error.hpp"
 #include "core/registry.hpp"
 #include "git_shell.hpp"
+#include "error_code.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::code_of;
 using mlops::test::rev_parse;
 using mlops::test::sh;
 using mlops::test::TempDir;
@@ -35,16 +36,6 @@ RegistryEvent event(const char* name, const std::string& commit, int64_t time, c
   e.time = time;
   if (version) e.message.record.version = v(version);
   return e;
-}
-
-Errc code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("no error thrown");
-  return Errc::failure;
 }
 
 }  // namespace
