@@ -108,7 +108,7 @@ bench_begin() {
     [[ $d == D ]] && need+=(B)
     need+=("$d")
   done
-  "$BENCH_SRC/gen_data.sh" "$BENCH_DIR" "${need[@]}" >&2
+  [[ ${#need[@]} -eq 0 ]] || "$BENCH_SRC/gen_data.sh" "$BENCH_DIR" "${need[@]}" >&2
   RUN_ID=$(date +%Y%m%d-%H%M%S)
   JSONL=$RAW/$RUN_ID-$SCENARIO.jsonl
   # Time a private copy of the binary: a build running beside the benchmark may relink

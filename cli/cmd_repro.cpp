@@ -30,7 +30,7 @@ class ReproPrinter final : public ReproObserver {
     std::lock_guard lock(mu_);
     switch (r.outcome) {
       case StageOutcome::up_to_date:
-        out_.note("Stage '" + r.stage + "' is up to date");
+        out_.debug(1, "stage '" + r.stage + "' is up to date");
         break;
       case StageOutcome::would_run:
         out_.note("Would run stage '" + r.stage + "': " + reasons_text(r.reasons, verbose_));

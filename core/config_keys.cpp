@@ -28,8 +28,6 @@ constexpr std::array kKeys{
     ConfigKey{"ui.progress", KeyType::choice, "auto", kWhen, false, "progress reports on stderr"},
     ConfigKey{"remote.*.url", KeyType::string, "", "", false, "location of the remote"},
     ConfigKey{"remote.*.jobs", KeyType::integer, "", "", false, "parallel transfers to this remote"},
-    ConfigKey{"remote.*.compress", KeyType::boolean, "false", "", false, "store objects zstd-compressed"},
-    ConfigKey{"remote.*.verify", KeyType::boolean, "true", "", false, "re-hash downloaded objects"},
     ConfigKey{"remote.*.endpointurl", KeyType::string, "", "", false, "S3: endpoint of an S3-compatible store"},
     ConfigKey{"remote.*.region", KeyType::string, "", "", false, "S3: region"},
     ConfigKey{"remote.*.profile", KeyType::string, "", "", false, "S3: profile in ~/.aws/credentials"},

@@ -7,6 +7,7 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "out_entry_yaml.hpp"
+#include "pipeline_lock_fast.hpp"
 #include "yaml_json.hpp"
 
 namespace fs = std::filesystem;
@@ -72,6 +73,7 @@ const PointerOut* StageLock::out(const std::string& path) const {
 }
 
 PipelineLock parse_lock(const std::string& text, const std::string& origin) {
+  if (auto fast = parse_lock_fast(text, origin)) return std::move(*fast);
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -46,8 +46,14 @@ StateIndex::~StateIndex() = default;
 
 void StateIndex::preload(const std::string& prefix) {
   // Rows for `prefix` itself and everything below `prefix/`.
-  SqliteStmt q(*db_, "SELECT path, dev, ino, mtime_ns, size, hash, hashed_ns FROM state WHERE path = ?1 OR "
-                     "(path > ?2 AND path < ?3)");
+  // Prepared once: a pipeline preloads one small prefix per dep and out,
+  // thousands of times in a no-op `repro`.
+  std::lock_guard preload_lock(preload_mu_);
+  if (!preload_stmt_)
+    preload_stmt_ = std::make_unique<SqliteStmt>(*db_, "SELECT path, dev, ino, mtime_ns, size, hash, hashed_ns FROM state "
+                                                       "WHERE path = ?1 OR (path > ?2 AND path < ?3)");
+  SqliteStmt& q = *preload_stmt_;
+  q.reset();
   q.bind(1, prefix).bind(2, prefix + "/").bind(3, prefix + "0");  // '0' sorts right after '/'
   std::lock_guard lock(mu_);
   while (q.step()) {

@@ -30,6 +30,7 @@ struct FileStat {
 };
 
 class SqliteDb;
+class SqliteStmt;
 
 class StateIndex {
  public:
@@ -52,6 +53,8 @@ class StateIndex {
     int64_t hashed_ns;
   };
   std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqliteStmt> preload_stmt_;  // declared after db_: finalized before it closes
+  std::mutex preload_mu_;
   std::unordered_map<std::string, Entry> cache_;
   std::vector<std::pair<std::string, Entry>> pending_;
   std::mutex mu_;

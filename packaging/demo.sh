@@ -67,5 +67,54 @@ step mlops status --remote
 step rm -rf .mlops/cache data/images models/model.bin
 step mlops pull
 step mlops status
+
+# Pipelines: three stages of standard-library Python, run, changed, rerun.
+pipeline() {
+  mkdir -p src
+  cat >src/prepare.py <<'PY'
+import csv, random, sys
+random.seed(int(sys.argv[1]))
+rows = [(x / 100, 3 * x / 100 + random.gauss(0, 0.1)) for x in range(200)]
+with open("data/points.csv", "w", newline="") as f:
+    csv.writer(f).writerows(rows)
+PY
+  cat >src/train.py <<'PY'
+import csv, json, sys
+lr, epochs = float(sys.argv[1]), int(sys.argv[2])
+pts = [(float(x), float(y)) for x, y in csv.reader(open("data/points.csv"))]
+w, losses = 0.0, []
+for step in range(epochs):
+    grad = sum(2 * (w * x - y) * x for x, y in pts) / len(pts)
+    w -= lr * grad
+    losses.append(sum((w * x - y) ** 2 for x, y in pts) / len(pts))
+json.dump({"w": w}, open("models/linear.json", "w"))
+with open("loss.csv", "w") as f:
+    f.write("step,loss\n" + "".join(f"{i},{l}\n" for i, l in enumerate(losses)))
+PY
+  cat >src/evaluate.py <<'PY'
+import csv, json
+w = json.load(open("models/linear.json"))["w"]
+pts = [(float(x), float(y)) for x, y in csv.reader(open("data/points.csv"))]
+mse = sum((w * x - y) ** 2 for x, y in pts) / len(pts)
+json.dump({"mse": round(mse, 6), "w": round(w, 4)}, open("metrics.json", "w"))
+PY
+  printf 'prepare:\n  seed: 7\ntrain:\n  lr: 0.1\n  epochs: 20\n' >params.yaml
+  step mlops stage add prepare -d src/prepare.py -p prepare.seed -o data/points.csv -- python3 src/prepare.py '${prepare.seed}'
+  step mlops stage add train -d src/train.py -d data/points.csv -p train.lr -p train.epochs -o models/linear.json \
+    --plots loss.csv -- python3 src/train.py '${train.lr}' '${train.epochs}'
+  step mlops stage add evaluate -d src/evaluate.py -d models/linear.json -M metrics.json -- python3 src/evaluate.py
+  step mlops dag
+  step mlops repro
+  step cat metrics.json
+  step git add -A
+  step git commit -q -m "Pipeline: prepare, train, evaluate"
+  step mlops repro
+  step sed -i 's/epochs: 20/epochs: 40/' params.yaml
+  step mlops status --explain
+  step mlops repro
+  step sed -i 's/epochs: 40/epochs: 20/' params.yaml
+  step mlops repro
+}
+pipeline
 echo
 echo "demo finished"

@@ -2,10 +2,9 @@
 // Where objects live on a remote (DESIGN §3), and the pack index format.
 //
 //   sha256/ab/cdef…      a large object, whole and uncompressed
-//   packs/<hex>.pack     small objects; core/pack_file.hpp format, whose
-//                        per-entry encoding byte marks zstd-compressed entries
-//                        (remote.<name>.compress); the key stays the hash of
-//                        the plain bytes
+//   packs/<hex>.pack     small objects; core/pack_file.hpp format (its
+//                        per-entry encoding byte leaves room for compressed
+//                        entries; every entry is raw today)
 //   packs/<hex>.idx      the pack's index, uploaded after the pack, so an
 //                        index on the remote always describes a complete pack
 //

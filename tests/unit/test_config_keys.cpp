@@ -29,7 +29,7 @@ TEST_CASE("pattern keys match concrete names", "[config]") {
 }
 
 TEST_CASE("values are checked and normalised", "[config]") {
-  CHECK(check_config_value(*find_config_key("remote.x.verify"), "remote.x.verify", "yes") == "true");
+  CHECK(check_config_value(*find_config_key("remote.x.ssl_verify"), "remote.x.ssl_verify", "yes") == "true");
   CHECK_THROWS_AS(check_config_value(*find_config_key("core.jobs"), "core.jobs", "-1"), Error);
   CHECK(check_config_value(*find_config_key("core.link_type"), "core.link_type", "hardlink, copy") == "hardlink,copy");
   CHECK_THROWS_WITH(check_config_value(*find_config_key("core.link_type"), "core.link_type", "teleport"),
