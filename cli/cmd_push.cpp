@@ -14,8 +14,7 @@
 #include "core/workspace.hpp"
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
-#include "remotes/remote_factory.hpp"
-#include "remotes/transfer.hpp"
+#include "remote_session.hpp"
 
 namespace fs = std::filesystem;
 
@@ -71,19 +70,6 @@ std::vector<TreeRef> roots_for(Context& ctx, const TransferArgs& a, std::vector<
   return roots;
 }
 
-struct Session {
-  RemoteSpec spec;
-  std::unique_ptr<Remote> remote;
-  std::unique_ptr<RemoteCatalog> catalog;
-  Session(Context& ctx, const TransferArgs& a) {
-    const Config& c = ctx.repo().config();
-    spec = remote_spec(c, choose_remote(c, a.remote));
-    remote = open_remote(spec, {false, a.jobs});
-    catalog = std::make_unique<RemoteCatalog>(*remote, ctx.repo().tmp_dir() / "remotes" / spec.name);
-  }
-  int jobs(int requested) const { return remote_jobs(spec, *remote, requested); }
-};
-
 json stats_json(const TransferStats& s) {
   return {{"objects", s.objects}, {"bytes", s.bytes}, {"packs", s.packs}, {"ranges", s.ranges},
           {"up_to_date", s.up_to_date}, {"missing", s.missing.size()}};
@@ -95,14 +81,6 @@ std::string summary(const char* verb, const TransferStats& s, const std::string&
   if (s.packs) text += " in " + std::to_string(s.packs) + " pack(s)";
   if (s.up_to_date) text += "; " + std::to_string(s.up_to_date) + " already there";
   return text;
-}
-
-TransferStats run_fetch(Context& ctx, Workspace& ws, Session& session, const TransferArgs& a,
-                        const std::vector<TreeRef>& roots) {
-  auto progress = ctx.out().progress();
-  Transfer t(ws.store(), *session.remote, *session.catalog, ws.store().cache_dir() / "incoming", session.jobs(a.jobs),
-             progress.get());
-  return t.fetch(roots);
 }
 
 void report_missing(Context& ctx, const TransferStats& s, const std::string& where) {
@@ -128,9 +106,9 @@ void setup_push(CLI::App& cmd, Context& ctx) {
     Workspace ws(ctx.repo());
     std::vector<Tracked> workspace;
     auto roots = roots_for(ctx, *a, workspace);
-    Session session(ctx, *a);
+    RemoteSession session(ctx, a->remote, a->jobs);
     auto progress = ctx.out().progress();
-    Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(a->jobs),
+    Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(),
                progress.get());
     TransferStats s = t.push(roots);
     size_t runs = push_run_cache(ws, *session.remote, roots);
@@ -153,8 +131,8 @@ void setup_fetch(CLI::App& cmd, Context& ctx) {
     Workspace ws(ctx.repo());
     std::vector<Tracked> workspace;
     auto roots = roots_for(ctx, *a, workspace);
-    Session session(ctx, *a);
-    TransferStats s = run_fetch(ctx, ws, session, *a, roots);
+    RemoteSession session(ctx, a->remote, a->jobs);
+    TransferStats s = fetch_into_cache(ctx, ws, session, roots);
     ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}},
                      [&] { ctx.out().line(summary("fetched", s, session.spec.name)); });
     report_missing(ctx, s, "remote " + session.spec.name);
@@ -174,8 +152,8 @@ void setup_pull(CLI::App& cmd, Context& ctx) {
     Workspace ws(ctx.repo());
     std::vector<Tracked> workspace;
     auto roots = roots_for(ctx, *a, workspace);
-    Session session(ctx, *a);
-    TransferStats s = run_fetch(ctx, ws, session, *a, roots);
+    RemoteSession session(ctx, a->remote, a->jobs);
+    TransferStats s = fetch_into_cache(ctx, ws, session, roots);
     CheckoutOptions o;
     o.force = *force;
     o.link_types = ws.link_types();

@@ -29,6 +29,7 @@ constexpr std::array kCommands{
     Command{"fetch", "Download tracked data from a remote into the cache", setup_fetch},
     Command{"pull", "Download tracked data from a remote and check it out", setup_pull},
     Command{"repro", "Run the pipeline stages whose command, deps, params or outs changed", setup_repro},
+    Command{"model", "Register model versions and assign them to stages, in git tags", setup_model},
     Command{"stage", "Add pipeline stages to mlops.yaml and list them", setup_stage},
     Command{"dag", "Show the pipeline's stages and their dependencies as a graph", setup_dag},
     Command{"params", "Compare the params that pipeline stages use between revisions", setup_params},

@@ -25,6 +25,7 @@ void setup_diff(CLI::App& cmd, Context& ctx);
 void setup_ls(CLI::App& cmd, Context& ctx);
 void setup_gc(CLI::App& cmd, Context& ctx);
 void setup_repro(CLI::App& cmd, Context& ctx);
+void setup_model(CLI::App& cmd, Context& ctx);
 void setup_stage(CLI::App& cmd, Context& ctx);
 void setup_dag(CLI::App& cmd, Context& ctx);
 void setup_params(CLI::App& cmd, Context& ctx);

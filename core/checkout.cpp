@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "error.hpp"
+#include "materialize.hpp"
 #include "object_store.hpp"
 #include "parallel.hpp"
 #include "workspace_scan.hpp"
@@ -15,15 +16,6 @@ namespace fs = std::filesystem;
 
 namespace mlops {
 namespace {
-
-mode_t umask_now() {
-  static const mode_t mask = [] {
-    mode_t m = ::umask(022);
-    ::umask(m);
-    return m;
-  }();
-  return mask;
-}
 
 void remove_path(const fs::path& p) {
   std::error_code ec;
@@ -125,7 +117,7 @@ void Checkout::materialize(const Job& job, std::string& link_used) {
     if (::symlink(target.c_str(), tmp.c_str()) != 0) throw_errno("cannot create link " + dst.string());
     link_used = "symlink";
   } else {
-    mode_t mode = (job.kind == EntryKind::exec ? 0777 : 0666) & ~umask_now();
+    mode_t mode = new_file_mode(job.kind == EntryKind::exec);
     link_used = store_.materialize(job.hash, tmp, opt_.link_types, mode);
   }
   if (job.replace) {

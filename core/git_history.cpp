@@ -1,15 +1,13 @@
 #include "git_history.hpp"
 
-#include <git2.h>
-
 #include <algorithm>
 #include <functional>
-#include <mutex>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "error.hpp"
+#include "git_handles.hpp"
 #include "pipeline_lock.hpp"
 #include "text.hpp"
 
@@ -18,39 +16,7 @@ namespace fs = std::filesystem;
 namespace mlops {
 namespace {
 
-template <auto Free>
-struct GitFree {
-  template <class T>
-  void operator()(T* p) const {
-    Free(p);
-  }
-};
-using RepoPtr = std::unique_ptr<git_repository, GitFree<git_repository_free>>;
-using ObjectPtr = std::unique_ptr<git_object, GitFree<git_object_free>>;
-using CommitPtr = std::unique_ptr<git_commit, GitFree<git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, GitFree<git_tree_free>>;
-using TreeEntryPtr = std::unique_ptr<git_tree_entry, GitFree<git_tree_entry_free>>;
-using BlobPtr = std::unique_ptr<git_blob, GitFree<git_blob_free>>;
-using RefPtr = std::unique_ptr<git_reference, GitFree<git_reference_free>>;
-using RefIterPtr = std::unique_ptr<git_reference_iterator, GitFree<git_reference_iterator_free>>;
-using BranchIterPtr = std::unique_ptr<git_branch_iterator, GitFree<git_branch_iterator_free>>;
-using RevwalkPtr = std::unique_ptr<git_revwalk, GitFree<git_revwalk_free>>;
-
-void ensure_libgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
-}
-
-std::string last_git_error() {
-  const git_error* e = git_error_last();
-  return e && e->message ? e->message : "unknown libgit2 error";
-}
-
-std::string hex_of(const git_oid& oid) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &oid);
-  return buf;
-}
+using namespace git;  // the handle owners and helpers of git_handles.hpp
 
 std::string key_of(const git_oid& oid) { return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ); }
 
@@ -82,11 +48,11 @@ struct GitHistory::Impl {
     git_oid oid = parse_id(commit);
     git_commit* c = nullptr;
     if (git_commit_lookup(&c, repo.get(), &oid) != 0)
-      throw Error(Errc::failure, "cannot read commit " + commit + ": " + last_git_error());
+      throw Error(Errc::failure, "cannot read commit " + commit + ": " + last_error());
     CommitPtr owned(c);
     git_tree* t = nullptr;
     if (git_commit_tree(&t, c) != 0)
-      throw Error(Errc::failure, "cannot read the tree of commit " + commit + ": " + last_git_error());
+      throw Error(Errc::failure, "cannot read the tree of commit " + commit + ": " + last_error());
     return TreePtr(t);
   }
 
@@ -104,14 +70,14 @@ struct GitHistory::Impl {
   TreePtr lookup_tree(const git_oid& oid) const {
     git_tree* t = nullptr;
     if (git_tree_lookup(&t, repo.get(), &oid) != 0)
-      throw Error(Errc::failure, "cannot read git tree " + hex_of(oid) + ": " + last_git_error());
+      throw Error(Errc::failure, "cannot read git tree " + hex_of(oid) + ": " + last_error());
     return TreePtr(t);
   }
 
   std::string blob_text(const git_oid& oid) const {
     git_blob* b = nullptr;
     if (git_blob_lookup(&b, repo.get(), &oid) != 0)
-      throw Error(Errc::failure, "cannot read git blob " + hex_of(oid) + ": " + last_git_error());
+      throw Error(Errc::failure, "cannot read git blob " + hex_of(oid) + ": " + last_error());
     BlobPtr owned(b);
     return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<size_t>(git_blob_rawsize(b)));
   }
@@ -198,7 +164,7 @@ GitHistory::GitHistory(const fs::path& mlops_root) {
 GitHistory::~GitHistory() = default;
 
 std::unique_ptr<GitHistory> GitHistory::open_if_any(const fs::path& mlops_root) {
-  ensure_libgit2();
+  ensure_init();
   git_repository* r = nullptr;
   if (git_repository_open_ext(&r, mlops_root.c_str(), 0, nullptr) != 0) return nullptr;
   auto impl = std::make_unique<Impl>();
@@ -264,16 +230,16 @@ std::vector<std::string> GitHistory::log(const std::string& commit) const {
   git_oid start = impl_->parse_id(commit);
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, impl_->repo.get()) != 0)
-    throw Error(Errc::failure, "cannot walk git history: " + last_git_error());
+    throw Error(Errc::failure, "cannot walk git history: " + last_error());
   RevwalkPtr walk(w);
   git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
   if (git_revwalk_push(w, &start) != 0)
-    throw Error(Errc::failure, "cannot walk git history from " + commit + ": " + last_git_error());
+    throw Error(Errc::failure, "cannot walk git history from " + commit + ": " + last_error());
   std::vector<std::string> out;
   git_oid oid;
   int rc = 0;
   while ((rc = git_revwalk_next(&oid, w)) == 0) out.push_back(hex_of(oid));
-  if (rc != GIT_ITEROVER) throw Error(Errc::failure, "cannot walk git history: " + last_git_error());
+  if (rc != GIT_ITEROVER) throw Error(Errc::failure, "cannot walk git history: " + last_error());
   return out;
 }
 
@@ -294,7 +260,7 @@ std::vector<std::string> GitHistory::commits(unsigned scope) const {
   if (scope & kBranchTips) {
     git_branch_iterator* it = nullptr;
     if (git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) != 0)
-      throw Error(Errc::failure, "cannot list git branches: " + last_git_error());
+      throw Error(Errc::failure, "cannot list git branches: " + last_error());
     BranchIterPtr owned(it);
     git_reference* ref = nullptr;
     git_branch_t type;
@@ -307,7 +273,7 @@ std::vector<std::string> GitHistory::commits(unsigned scope) const {
     git_reference_iterator* it = nullptr;
     int rc = (scope & kAllCommits) ? git_reference_iterator_new(&it, repo)
                                    : git_reference_iterator_glob_new(&it, repo, "refs/tags/*");
-    if (rc != 0) throw Error(Errc::failure, "cannot list git references: " + last_git_error());
+    if (rc != 0) throw Error(Errc::failure, "cannot list git references: " + last_error());
     RefIterPtr owned(it);
     git_reference* ref = nullptr;
     while (git_reference_next(&ref, it) == 0) {
@@ -317,15 +283,15 @@ std::vector<std::string> GitHistory::commits(unsigned scope) const {
   }
   if (scope & kAllCommits) {
     git_revwalk* w = nullptr;
-    if (git_revwalk_new(&w, repo) != 0) throw Error(Errc::failure, "cannot walk git history: " + last_git_error());
+    if (git_revwalk_new(&w, repo) != 0) throw Error(Errc::failure, "cannot walk git history: " + last_error());
     RevwalkPtr walk(w);
     for (const auto& oid : found)
       if (git_revwalk_push(w, &oid) != 0)
-        throw Error(Errc::failure, "cannot walk git history from " + hex_of(oid) + ": " + last_git_error());
+        throw Error(Errc::failure, "cannot walk git history from " + hex_of(oid) + ": " + last_error());
     git_oid oid;
     int rc = 0;
     while ((rc = git_revwalk_next(&oid, w)) == 0) ids.insert(hex_of(oid));
-    if (rc != GIT_ITEROVER) throw Error(Errc::failure, "cannot walk git history: " + last_git_error());
+    if (rc != GIT_ITEROVER) throw Error(Errc::failure, "cannot walk git history: " + last_error());
   }
   return {ids.begin(), ids.end()};
 }

@@ -106,6 +106,16 @@ bool link_result(int rc, const fs::path& dst, std::string& why) {
 
 }  // namespace
 
+mode_t new_file_mode(bool executable) {
+  // umask() can only be read by setting it, so it is read once per process.
+  static const mode_t mask = [] {
+    mode_t m = ::umask(022);
+    ::umask(m);
+    return m;
+  }();
+  return (executable ? 0777 : 0666) & ~mask;
+}
+
 void write_new_file(const fs::path& dst, std::string_view data, mode_t mode) {
   TempBeside tmp(dst, mode);
   write_all(tmp.fd(), data.data(), data.size(), tmp.path());

@@ -12,6 +12,10 @@
 
 namespace mlops {
 
+// The mode a new file gets, as open(2) would give it: 0666, or 0777 for an
+// executable, less the process umask.
+mode_t new_file_mode(bool executable);
+
 // Creates `dst` with `data` and `mode`. Throws Error naming `dst` when it
 // already exists or cannot be written.
 void write_new_file(const std::filesystem::path& dst, std::string_view data, mode_t mode);

@@ -1,5 +1,7 @@
 #include "utc_time.hpp"
 
+#include <cstdio>
+
 namespace mlops {
 
 std::string utc_timestamp(time_t t) {
@@ -8,6 +10,18 @@ std::string utc_timestamp(time_t t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::string iso8601(int64_t seconds, int offset_minutes) {
+  time_t local = static_cast<time_t>(seconds + int64_t{offset_minutes} * 60);
+  struct tm tm {};
+  ::gmtime_r(&local, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char zone[24];
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  return std::string(buf) + zone;
 }
 
 }  // namespace mlops

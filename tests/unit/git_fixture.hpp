@@ -25,4 +25,12 @@ inline void write(const std::filesystem::path& file, const std::string& text) {
   std::ofstream(file, std::ios::binary) << text;
 }
 
+// The full id of `rev` in the repository at `dir`.
+inline std::string rev_parse(const std::filesystem::path& dir, const std::string& rev) {
+  sh(dir, "git rev-parse " + rev + " > .git/mlops-test-rev");
+  std::string id;
+  std::ifstream(dir / ".git" / "mlops-test-rev") >> id;
+  return id;
+}
+
 }  // namespace mlops::test

@@ -5,6 +5,7 @@
 #include "bundle_fixtures.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "error_code.hpp"
 #include "random_bytes.hpp"
 #include "temp_dir.hpp"
 
@@ -13,16 +14,6 @@ using namespace mlops::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-Errc code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("no error");
-  return Errc::failure;
-}
 
 // Verifies and unpacks `bundle` into `dest`, as a device does.
 void unpack(const fs::path& bundle, const std::vector<MinisignPublicKey>& trusted, const fs::path& dest) {

@@ -5,10 +5,12 @@
 #include "core/error.hpp"
 #include "core/git_history.hpp"
 #include "core/pointer_file.hpp"
+#include "error_code.hpp"
 #include "git_fixture.hpp"
 #include "temp_dir.hpp"
 
 using namespace mlops;
+using mlops::test::code_of;
 using mlops::test::sh;
 using mlops::test::TempDir;
 using mlops::test::write;
@@ -24,15 +26,6 @@ void write_pointer_for(const fs::path& dir, const std::string& name, const std::
                        OutKind kind = OutKind::file) {
   fs::create_directories(dir);
   write(dir / (name + ".mlops"), format_pointer({{out_of(name, content, kind)}}));
-}
-
-Errc code_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return Errc::failure;
 }
 
 // A repo with two commits on main, a tag on the first, and a side branch.
