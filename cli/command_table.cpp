@@ -31,6 +31,7 @@ constexpr std::array kCommands{
     Command{"repro", "Run the pipeline stages whose command, deps, params or outs changed", setup_repro},
     Command{"stage", "Add pipeline stages to mlops.yaml and list them", setup_stage},
     Command{"dag", "Show the pipeline's stages and their dependencies as a graph", setup_dag},
+    Command{"exp", "Run experiments with overridden params; show, compare and apply recorded runs", setup_exp},
     Command{"bundle", "Make, verify and inspect signed model bundles", setup_bundle},
     Command{"target", "Manage edge targets that bundles are deployed to: add, list, remove", setup_target},
     Command{"deploy", "Deliver a bundle to edge targets and activate it; status, rollback", setup_deploy},

@@ -27,6 +27,7 @@ void setup_gc(CLI::App& cmd, Context& ctx);
 void setup_repro(CLI::App& cmd, Context& ctx);
 void setup_stage(CLI::App& cmd, Context& ctx);
 void setup_dag(CLI::App& cmd, Context& ctx);
+void setup_exp(CLI::App& cmd, Context& ctx);
 void setup_bundle(CLI::App& cmd, Context& ctx);
 void setup_target(CLI::App& cmd, Context& ctx);
 void setup_deploy(CLI::App& cmd, Context& ctx);

@@ -8,5 +8,10 @@ namespace mlops {
 // "2024-05-01T12:00:00Z": UTC, ISO 8601, whole seconds.
 std::string utc_timestamp(time_t t);
 inline std::string utc_now() { return utc_timestamp(::time(nullptr)); }
+// "2024-05-01T12:00:00.123Z": the same with milliseconds, for run records
+// (`seconds` since the epoch), so runs within one second still sort.
+std::string utc_timestamp_ms(double seconds);
+// Seconds since the epoch, with sub-second precision.
+double epoch_now();
 
 }  // namespace mlops
