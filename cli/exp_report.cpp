@@ -1,5 +1,6 @@
 // `mlops exp show|list|diff`: reading runs, from the run index (show, list)
 // or their records (diff).
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -68,8 +69,8 @@ void setup_exp_show(CLI::App& exp, Context& ctx) {
   cmd->add_option("-n,--limit", a->limit, "Show only the first N runs (after sorting)")->type_name("N");
   cmd->footer(
       "Newest first unless --sort-by; runs lacking the sort value come last. Columns whose\n"
-      "value is the same in every shown run are left out unless --all. --json prints every\n"
-      "run's params and metrics in full.\n\n"
+      "value is the same in every shown run are left out unless --all (the sort key stays).\n"
+      "--json prints every run's params and metrics in full.\n\n"
       "Examples:\n"
       "  mlops exp show --sort-by acc --desc -n 5\n"
       "  mlops exp show --md >> report.md");
@@ -77,7 +78,12 @@ void setup_exp_show(CLI::App& exp, Context& ctx) {
     Workspace ws(ctx.repo());
     std::vector<RunRecord> runs = list_runs(ctx, ws);
     std::string params_file = default_params_file(ctx);
-    if (!a->sort_by.empty()) sort_runs(runs, find_column(exp_columns(runs, params_file), a->sort_by), a->desc);
+    std::string sort_header;
+    if (!a->sort_by.empty()) {
+      ExpColumn by = find_column(exp_columns(runs, params_file), a->sort_by);
+      sort_runs(runs, by, a->desc);
+      sort_header = by.header;
+    }
     if (a->limit > 0 && runs.size() > a->limit) runs.resize(a->limit);
     if (ctx.out().json_mode()) {
       json rows = json::array();
@@ -90,7 +96,11 @@ void setup_exp_show(CLI::App& exp, Context& ctx) {
       return;
     }
     std::vector<ExpColumn> columns = exp_columns(runs, params_file);  // of the runs shown
-    std::vector<ExpColumn> shown = a->all ? columns : differing(columns, runs);
+    std::vector<ExpColumn> shown, differ = differing(columns, runs);
+    for (const auto& c : columns) {
+      bool differs = std::any_of(differ.begin(), differ.end(), [&](const ExpColumn& d) { return d.header == c.header; });
+      if (a->all || differs || c.header == sort_header) shown.push_back(c);  // the sort key is always shown
+    }
     Table t = exp_table(runs, shown, a->csv);
     ctx.out().print(a->csv ? csv_table(t) : a->md ? markdown_table(t) : aligned_table(t));
     if (size_t hidden = columns.size() - shown.size())
@@ -146,8 +156,8 @@ void setup_exp_diff(CLI::App& exp, Context& ctx) {
       const json *x = column_value(a, c), *y = column_value(b, c);
       bool same = x && y && *x == *y;
       if (same && !args->all) continue;
-      json row{{"file", c.file}, {"key", c.key}, {"a", x ? *x : json(nullptr)}, {"b", y ? *y : json(nullptr)}};
-      if (c.metric) row["change"] = change_text(x, y);
+      json row{{"file", c.file}, {"key", c.key}, {"a", x ? *x : json(nullptr)}, {"b", y ? *y : json(nullptr)},
+               {"change", change_text(x, y)}};
       (c.metric ? metrics : params).push_back(row);
       t.rows.push_back({c.metric ? "metric" : "param", c.header, cell_text(x), cell_text(y), change_text(x, y)});
     }

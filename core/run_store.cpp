@@ -87,7 +87,8 @@ void RunStore::sync() {
                        object->str());
     } catch (const Error& e) {
       if (e.code() == Errc::interrupted) throw;
-      problems_.push_back(e.what());
+      std::string message = e.what();
+      problems_.push_back(message.find(id) == std::string::npos ? "run " + id + ": " + message : message);
     }
   }
   for (const auto& [id, object] : indexed)

@@ -67,5 +67,40 @@ step mlops status --remote
 step rm -rf .mlops/cache data/images models/model.bin
 step mlops pull
 step mlops status
+
+# Experiments: a pipeline whose accuracy depends on a param, run twice with
+# different values; every run is recorded and compared in one table.
+demo_experiments() {
+  cat > params.yaml <<'YAML'
+train:
+  lr: 0.1   # learning rate
+  epochs: 5
+YAML
+  cat > train.sh <<'SH'
+mkdir -p models
+echo "lr=$1 epochs=$2" > models/churn.txt
+awk -v lr="$1" -v e="$2" 'BEGIN { printf "{\"acc\": %.3f, \"loss\": %.3f}\n", 0.95 - (lr - 0.05) ^ 2 - 1 / (e * 10), lr / e }' > metrics.json
+SH
+  cat > mlops.yaml <<'YAML'
+stages:
+  train:
+    cmd: sh train.sh ${train.lr} ${train.epochs}
+    deps: [train.sh]
+    params: [train.lr, train.epochs]
+    outs: [models]
+    metrics: [{path: metrics.json, cache: false}]
+YAML
+  step git add params.yaml train.sh mlops.yaml
+  step git commit -q -m "Add a training pipeline"
+  step mlops repro
+  step mlops exp run -S train.lr=0.05 -n slow-lr
+  step mlops exp run -S train.lr=0.2 -S train.epochs=10 -n fast-lr
+  step git diff --exit-code params.yaml
+  step mlops exp show --sort-by acc --desc
+  step mlops exp diff slow-lr fast-lr
+  step mlops exp apply slow-lr
+  step mlops status
+}
+demo_experiments
 echo
 echo "demo finished"

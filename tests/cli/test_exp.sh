@@ -129,7 +129,7 @@ has_err "no param or metric 'accuracy'"
 # diff and ids: unique prefixes resolve, unknown ones are usage errors.
 m 0 --json exp diff "${BASE:0:12}" lr-0.2
 json_check '[(m["key"], m["a"], m["b"]) for m in d["metrics"]] == [("acc", 0.9, 0.8), ("loss.train", 0.2, 0.4)]'
-json_check 'd["params"] == [{"file": "params.yaml", "key": "train.lr", "a": 0.1, "b": 0.2}] and len(d["outs"]) == 2'
+json_check 'd["params"] == [{"file": "params.yaml", "key": "train.lr", "a": 0.1, "b": 0.2, "change": "+0.1"}] and len(d["outs"]) == 2'
 m 0 exp diff "$BASE" lr-0.2
 has_out "-0.1"
 m 2 exp diff nope lr-0.2
