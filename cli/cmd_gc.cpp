@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "core/git_history.hpp"
 #include "core/live_set.hpp"
+#include "core/run_store.hpp"
 #include "core/state_index.hpp"
 #include "core/text.hpp"
 #include "core/tracked.hpp"
@@ -63,7 +64,8 @@ void setup_gc(CLI::App& cmd, Context& ctx) {
       "kept: everything the workspace's pointer files refer to (a tracked directory's tree\n"
       "manifests and every object below them) and the current content of tracked paths in\n"
       "the workspace where it is in the cache. --all-branches, --all-tags and --all-commits add\n"
-      "the pointer files of those commits (and of HEAD) from git's history. Objects below a\n"
+      "the pointer files of those commits (and of HEAD) from git's history. Run records\n"
+      "(`mlops exp list`) are always kept; the outs only they name are not. Objects below a\n"
       "tree manifest that is not in the cache cannot be reached and are removed. Packs left\n"
       "mostly garbage are rewritten, packs left empty deleted. gc does not prompt: it prints\n"
       "what it kept and what it removed; use --dry-run first to see. A cache shared between\n"
@@ -83,6 +85,9 @@ void setup_gc(CLI::App& cmd, Context& ctx) {
     WorkspaceScanner scanner(root, ws.state(), {nullptr, ws.jobs(), progress.get()});
     for (const auto& t : tracked)
       if (stat_file(root / t.path)) live.add(scanner.scan(t.path));
+    RunStore runs(ws.store(), ws.repo().tmp_dir());
+    for (const auto& id : runs.ids())
+      if (auto record = runs.object_of(id)) live.add(TreeRef{EntryKind::file, *record, 0});
 
     unsigned scope = 0;
     if (a->all_branches) scope |= kHeadCommit | kBranchTips;

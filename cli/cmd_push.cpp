@@ -1,6 +1,6 @@
 // `mlops push`, `mlops fetch`, `mlops pull`: move objects between the cache
 // and a remote (remotes/transfer.hpp), for the workspace's pointer files or
-// for revisions read from git history.
+// for revisions read from git history, and the run records (run_sync.hpp).
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -15,6 +15,7 @@
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
 #include "remote_session.hpp"
+#include "run_sync.hpp"
 
 namespace fs = std::filesystem;
 
@@ -83,6 +84,10 @@ std::string summary(const char* verb, const TransferStats& s, const std::string&
   return text;
 }
 
+void report_run_problems(Context& ctx, const RunSyncStats& s) {
+  for (const auto& p : s.problems) ctx.out().warn(p);
+}
+
 void report_missing(Context& ctx, const TransferStats& s, const std::string& where) {
   if (s.missing.empty()) return;
   std::string list;
@@ -96,26 +101,37 @@ void report_missing(Context& ctx, const TransferStats& s, const std::string& whe
 
 void setup_push(CLI::App& cmd, Context& ctx) {
   auto a = std::make_shared<TransferArgs>();
+  auto run_outs = std::make_shared<bool>(false);
   add_transfer_options(cmd, *a, true);
+  cmd.add_flag("--run-outs", *run_outs, "Also upload the outs of every recorded run, so others can `exp apply` them");
   cmd.footer(
       "Uploads the objects of tracked paths that the remote lacks: small ones in packs (a few\n"
       "uploads, not one per file), large ones whole. Interrupted pushes can simply be rerun;\n"
-      "only what is missing moves.\n\nExample:\n  mlops push -r storage --all-branches");
-  ctx.on_run(&cmd, [&ctx, a] {
+      "only what is missing moves. Run records (`mlops exp list`) always go with the data.\n\n"
+      "Example:\n  mlops push -r storage --all-branches\n  mlops push --run-outs");
+  ctx.on_run(&cmd, [&ctx, a, run_outs] {
     auto lock = lock_repo(ctx);
     Workspace ws(ctx.repo());
     std::vector<Tracked> workspace;
     auto roots = roots_for(ctx, *a, workspace);
+    if (*run_outs) append_run_outs(ws, roots);
     RemoteSession session(ctx, a->remote, a->jobs);
     auto progress = ctx.out().progress();
     Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(),
                progress.get());
     TransferStats s = t.push(roots);
-    size_t runs = push_run_cache(ws, *session.remote, roots);
-    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}, {"run_cache_entries", runs}}, [&] {
-      ctx.out().line(summary("pushed", s, session.spec.name));
-      if (runs) ctx.out().note("pushed " + std::to_string(runs) + " run-cache entries");
-    });
+    size_t cache_entries = push_run_cache(ws, *session.remote, roots);
+    RunSyncStats records = push_runs(ws, *session.remote, *session.catalog);
+    report_run_problems(ctx, records);
+    ctx.out().result({{"remote", session.spec.name},
+                      {"stats", stats_json(s)},
+                      {"run_cache_entries", cache_entries},
+                      {"runs", records.runs}},
+                     [&] {
+                       ctx.out().line(summary("pushed", s, session.spec.name));
+                       if (cache_entries) ctx.out().note("pushed " + std::to_string(cache_entries) + " run-cache entries");
+                       if (records.runs) ctx.out().note("pushed " + std::to_string(records.runs) + " run(s)");
+                     });
     report_missing(ctx, s, "the local cache (run `mlops fetch` or `mlops commit` first)");
   });
 }
@@ -133,8 +149,12 @@ void setup_fetch(CLI::App& cmd, Context& ctx) {
     auto roots = roots_for(ctx, *a, workspace);
     RemoteSession session(ctx, a->remote, a->jobs);
     TransferStats s = fetch_into_cache(ctx, ws, session, roots);
-    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}},
-                     [&] { ctx.out().line(summary("fetched", s, session.spec.name)); });
+    RunSyncStats records = fetch_runs(ws, *session.remote, *session.catalog);
+    report_run_problems(ctx, records);
+    ctx.out().result({{"remote", session.spec.name}, {"stats", stats_json(s)}, {"runs", records.runs}}, [&] {
+      ctx.out().line(summary("fetched", s, session.spec.name));
+      if (records.runs) ctx.out().note("fetched " + std::to_string(records.runs) + " run(s)");
+    });
     report_missing(ctx, s, "remote " + session.spec.name);
   });
 }
@@ -154,6 +174,8 @@ void setup_pull(CLI::App& cmd, Context& ctx) {
     auto roots = roots_for(ctx, *a, workspace);
     RemoteSession session(ctx, a->remote, a->jobs);
     TransferStats s = fetch_into_cache(ctx, ws, session, roots);
+    RunSyncStats records = fetch_runs(ws, *session.remote, *session.catalog);
+    report_run_problems(ctx, records);
     CheckoutOptions o;
     o.force = *force;
     o.link_types = ws.link_types();
@@ -174,12 +196,13 @@ void setup_pull(CLI::App& cmd, Context& ctx) {
       deleted += co.stats().deleted;
       refused.insert(refused.end(), co.stats().refused.begin(), co.stats().refused.end());
     }
-    json doc{{"remote", session.spec.name}, {"stats", stats_json(s)},
+    json doc{{"remote", session.spec.name}, {"stats", stats_json(s)}, {"runs", records.runs},
              {"checkout", {{"created", created}, {"updated", updated}, {"deleted", deleted}, {"refused", refused}}}};
     ctx.out().result(doc, [&] {
       ctx.out().line(summary("fetched", s, session.spec.name));
       ctx.out().line("checked out " + std::to_string(created) + " created, " + std::to_string(updated) + " updated, " +
                      std::to_string(deleted) + " deleted");
+      if (records.runs) ctx.out().note("fetched " + std::to_string(records.runs) + " run(s)");
     });
     report_missing(ctx, s, "remote " + session.spec.name);
     if (!refused.empty()) {

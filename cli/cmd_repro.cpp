@@ -1,6 +1,4 @@
 // `mlops repro`: bring pipeline stages up to date, running only what changed.
-#include <mutex>
-
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/pipeline_spec.hpp"
@@ -9,55 +7,9 @@
 #include "core/workspace.hpp"
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
+#include "repro_run.hpp"
 
 namespace mlops::cli {
-namespace {
-
-class ReproPrinter final : public ReproObserver {
- public:
-  ReproPrinter(Output& out, bool prefix, bool verbose) : out_(out), prefix_(prefix), verbose_(verbose) {}
-
-  void output(const std::string& stage, std::string_view line, bool from_stderr) override {
-    std::lock_guard lock(mu_);
-    out_.passthrough(prefix_ ? out_.paint(Color::cyan, "[" + stage + "] ") + std::string(line) : std::string(line),
-                     from_stderr);
-  }
-  void stage_started(const Stage& s, const std::vector<StageReason>& why) override {
-    std::lock_guard lock(mu_);
-    out_.note(out_.paint(Color::bold, "Running stage '" + s.name + "'") + ": " + reasons_text(why, verbose_));
-  }
-  void stage_finished(const StageReport& r) override {
-    std::lock_guard lock(mu_);
-    switch (r.outcome) {
-      case StageOutcome::up_to_date:
-        out_.debug(1, "stage '" + r.stage + "' is up to date");
-        break;
-      case StageOutcome::would_run:
-        out_.note("Would run stage '" + r.stage + "': " + reasons_text(r.reasons, verbose_));
-        break;
-      case StageOutcome::restored:
-        out_.note("Restored stage '" + r.stage + "' from the run cache, not run (" + reasons_text(r.reasons, false) + ")");
-        break;
-      case StageOutcome::ran:
-        out_.note("Stage '" + r.stage + "' done in " + seconds_text(r.seconds));
-        break;
-      case StageOutcome::failed:
-        out_.error("stage '" + r.stage + "' failed: " + r.error +
-                   (r.exec.exit_code || r.exec.signal ? " (log: .mlops/tmp/logs/" + r.stage + ".log)" : ""));
-        break;
-      case StageOutcome::skipped:
-        out_.note("Skipped stage '" + r.stage + "': " + r.error);
-        break;
-    }
-  }
-
- private:
-  Output& out_;
-  bool prefix_, verbose_;
-  std::mutex mu_;
-};
-
-}  // namespace
 
 void setup_repro(CLI::App& cmd, Context& ctx) {
   struct Args {
@@ -85,7 +37,9 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
       "whether anyone already produced the outs for exactly these inputs; if so they are\n"
       "restored instead. Output of each stage is kept in .mlops/tmp/logs/STAGE.log.\n"
       "Exit status: 0 success, 1 a stage failed (or with --dry-run --exit-code: a stage would\n"
-      "run), 130 interrupted; stages that finished before a failure or Ctrl-C stay recorded.\n\n"
+      "run), 130 interrupted; stages that finished before a failure or Ctrl-C stay recorded.\n"
+      "A repro that ran, restored or failed a stage is recorded as a run (params, metrics, outs,\n"
+      "timings, git commit): see `mlops exp show`.\n\n"
       "Examples:\n"
       "  mlops repro                        # everything that changed\n"
       "  mlops repro train -j 2             # train and what it needs, two stages at a time\n"
@@ -98,14 +52,14 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
     a->opt.targets = a->targets;
     a->opt.jobs = a->jobs;
     a->opt.run_cache = !a->no_run_cache;
-    auto remote = open_run_cache_remote(ctx, ws, a->opt.run_cache);
     if (a->pull) pull_pipeline_data(ctx, ws);
-    ReproPrinter printer(ctx.out(), a->jobs > 1, ctx.opts.verbose > 0 || a->opt.dry_run);
-    std::vector<StageReport> reports = repro(ws, pipeline, a->opt, printer, remote.get());
+    ReproResult result = repro_and_record(ctx, ws, pipeline, a->opt, {"repro", "", {}, a->targets});
+    const std::vector<StageReport>& reports = result.reports;
     bool failed = false;
     for (const auto& r : reports) failed = failed || r.outcome == StageOutcome::failed;
     json doc = reports_json(reports);
     doc["ok"] = !failed;
+    doc["run"] = result.run ? json(result.run->id) : json(nullptr);
     ctx.out().result(doc, [&] {
       size_t ran = 0, restored = 0, fresh = 0, would = 0;
       for (const auto& r : reports) {

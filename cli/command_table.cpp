@@ -35,6 +35,7 @@ constexpr std::array kCommands{
     Command{"params", "Compare the params that pipeline stages use between revisions", setup_params},
     Command{"metrics", "Show metrics, or compare them between revisions", setup_metrics},
     Command{"plots", "Render plot files as an HTML report, for the workspace or across revisions", setup_plots},
+    Command{"exp", "Run experiments with overridden params; show, compare and apply recorded runs", setup_exp},
     Command{"bundle", "Make, verify and inspect signed model bundles", setup_bundle},
     Command{"target", "Manage edge targets that bundles are deployed to: add, list, remove", setup_target},
     Command{"deploy", "Deliver a bundle to edge targets and activate it; status, rollback", setup_deploy},

@@ -31,6 +31,7 @@ void setup_dag(CLI::App& cmd, Context& ctx);
 void setup_params(CLI::App& cmd, Context& ctx);
 void setup_metrics(CLI::App& cmd, Context& ctx);
 void setup_plots(CLI::App& cmd, Context& ctx);
+void setup_exp(CLI::App& cmd, Context& ctx);
 void setup_bundle(CLI::App& cmd, Context& ctx);
 void setup_target(CLI::App& cmd, Context& ctx);
 void setup_deploy(CLI::App& cmd, Context& ctx);

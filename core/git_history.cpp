@@ -312,4 +312,24 @@ std::vector<PointerOut> GitHistory::outs_in(const std::vector<std::string>& comm
   return out;
 }
 
+GitHistory::HeadState GitHistory::head_state() const {
+  HeadState st;
+  git_repository* repo = impl_->repo.get();
+  if (auto head = impl_->head_commit()) st.commit = hex_of(*head);
+  git_reference* ref = nullptr;
+  if (git_repository_head(&ref, repo) == 0) {
+    RefPtr owned(ref);
+    if (git_reference_is_branch(ref)) st.branch = git_reference_shorthand(ref);
+  }
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  git_status_list* list = nullptr;
+  if (git_status_list_new(&list, repo, &opts) == 0) {
+    st.dirty = git_status_list_entrycount(list) > 0;
+    git_status_list_free(list);
+  }
+  return st;
+}
+
 }  // namespace mlops

@@ -72,6 +72,17 @@ class GitHistory {
   // costs what its distinct versions cost.
   std::vector<PointerOut> outs_in(const std::vector<std::string>& commits) const;
 
+  // What a run records about the code it ran: HEAD's commit ("" on an
+  // unborn branch), its branch ("" when detached), and whether files git
+  // tracks differ from HEAD in the index or the work tree (untracked files
+  // do not count).
+  struct HeadState {
+    std::string commit;
+    std::string branch;
+    bool dirty = false;
+  };
+  HeadState head_state() const;
+
  private:
   struct Impl;
   explicit GitHistory(std::unique_ptr<Impl> impl);

@@ -1,6 +1,5 @@
 #include "repro.hpp"
 
-#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -14,6 +13,7 @@
 #include "pipeline_graph.hpp"
 #include "pipeline_lock.hpp"
 #include "state_index.hpp"
+#include "utc_time.hpp"
 #include "workspace.hpp"
 #include "workspace_scan.hpp"
 
@@ -34,10 +34,6 @@ const char* outcome_name(StageOutcome o) {
 }
 
 namespace {
-
-double epoch_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 enum class Phase { pending, running, done };
 
@@ -192,7 +188,7 @@ class ReproRun {
       return;
     }
     r.run_cache_key = run_cache_key(s, now);
-    r.started = epoch_seconds();
+    r.started = epoch_now();
     if (opt_.run_cache && !s.always_changed && !opt_.force && restore(i, now)) return;
 
     obs_.stage_started(s, r.reasons);

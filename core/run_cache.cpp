@@ -4,6 +4,7 @@
 
 #include "atomic_file.hpp"
 #include "error.hpp"
+#include "out_entry_json.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -21,12 +22,7 @@ bool valid_key(const std::string& key) {
 
 std::string format_run_cache_entry(const RunCacheEntry& e) {
   json outs = json::array();
-  for (const auto& o : e.outs)
-    outs.push_back({{"path", o.path},
-                    {"hash", o.hash.str()},
-                    {"kind", o.kind == OutKind::dir ? "dir" : "file"},
-                    {"size", o.size},
-                    {"files", o.files}});
+  for (const auto& o : e.outs) outs.push_back(out_entry_json(o));
   return json{{"schema", kSchema}, {"stage", e.stage}, {"outs", outs}}.dump() + "\n";
 }
 
@@ -36,15 +32,7 @@ RunCacheEntry parse_run_cache_entry(const std::string& text, const std::string& 
     if (j.at("schema") != kSchema) throw Error(Errc::integrity, origin + ": unsupported run-cache schema");
     RunCacheEntry e;
     e.stage = j.at("stage").get<std::string>();
-    for (const auto& o : j.at("outs")) {
-      PointerOut p;
-      p.path = o.at("path").get<std::string>();
-      p.hash = Hash::parse(o.at("hash").get<std::string>());
-      p.kind = o.at("kind") == "dir" ? OutKind::dir : OutKind::file;
-      p.size = o.at("size").get<uint64_t>();
-      p.files = o.at("files").get<uint64_t>();
-      e.outs.push_back(p);
-    }
+    for (const auto& o : j.at("outs")) e.outs.push_back(parse_out_entry_json(o));
     return e;
   } catch (const Error&) {
     throw;

@@ -5,6 +5,7 @@
 #include "atomic_file.hpp"
 #include "digest.hpp"
 #include "error.hpp"
+#include "params_edit.hpp"
 #include "state_index.hpp"
 #include "text.hpp"
 #include "workspace_scan.hpp"
@@ -80,27 +81,26 @@ StageSnapshot StageInspector::snapshot(const Stage& stage) {
     if (h) s.deps.push_back(*h);
     else s.missing_deps.push_back(d);
   }
+  s.params = params(stage);
+  return s;
+}
+
+ParamValues StageInspector::params(const Stage& stage) {
+  ParamValues out;
   for (const auto& p : stage.params) {
     const nlohmann::json& doc = params_file(p.file);
     if (p.key.empty()) {
       if (!doc.is_object()) throw Error(Errc::usage, "params file '" + p.file + "' is not a mapping");
-      for (const auto& [k, v] : doc.items()) s.params[p.file][k] = v;
+      for (const auto& [k, v] : doc.items()) out[p.file][k] = v;
       continue;
     }
-    const nlohmann::json* v = &doc;
-    for (const auto& part : split(p.key, '.')) {
-      if (!v->is_object() || !v->contains(part)) {
-        v = nullptr;
-        break;
-      }
-      v = &(*v)[part];
-    }
+    const nlohmann::json* v = find_param(doc, p.key);
     if (!v)
       throw Error(Errc::usage, p.pos.str() + ": stage '" + stage.name + "' uses param '" + p.key + "' that '" + p.file +
                                    "' does not define");
-    s.params[p.file][p.key] = *v;
+    out[p.file][p.key] = *v;
   }
-  return s;
+  return out;
 }
 
 std::vector<StageReason> StageInspector::reasons(const Stage& stage, const StageSnapshot& now) {

@@ -39,6 +39,8 @@ class StageInspector {
   StageInspector(std::filesystem::path root, StateIndex& state, const PipelineLock& lock, bool allow_missing);
 
   StageSnapshot snapshot(const Stage& stage);
+  // The values of the params the stage uses, read from its params files.
+  ParamValues params(const Stage& stage);
   std::vector<StageReason> reasons(const Stage& stage, const StageSnapshot& now);
   // The current content of repo-relative `rel`, or nullopt when absent.
   std::optional<PointerOut> hash_path(const std::string& rel);

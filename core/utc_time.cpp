@@ -1,5 +1,7 @@
 #include "utc_time.hpp"
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace mlops {
@@ -22,6 +24,23 @@ std::string iso8601(int64_t seconds, int offset_minutes) {
   char zone[24];
   std::snprintf(zone, sizeof zone, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
   return std::string(buf) + zone;
+}
+
+std::string utc_timestamp_ms(double seconds) {
+  double whole = std::floor(seconds);
+  int ms = static_cast<int>(std::lround((seconds - whole) * 1000));
+  if (ms == 1000) {
+    whole += 1;
+    ms = 0;
+  }
+  std::string s = utc_timestamp(static_cast<time_t>(whole));
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03dZ", ms);
+  return s.substr(0, s.size() - 1) + frac;
+}
+
+double epoch_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace mlops

@@ -116,5 +116,17 @@ PY
   step mlops repro
 }
 pipeline
+# Experiments on that pipeline: two runs with overridden params, recorded and
+# compared in one table; params.yaml itself stays as committed.
+demo_experiments() {
+  step mlops exp run -S train.lr=0.05 -n slow-lr
+  step mlops exp run -S train.lr=0.2 -S train.epochs=40 -n fast-lr
+  step git diff --exit-code params.yaml
+  step mlops exp show --sort-by mse
+  step mlops exp diff slow-lr fast-lr
+  step mlops exp apply fast-lr
+  step mlops status
+}
+demo_experiments
 echo
 echo "demo finished"
