@@ -10,6 +10,7 @@
 #include "core/workspace.hpp"
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
+#include "remote_session.hpp"
 #include "remotes/remote_factory.hpp"
 #include "remotes/transfer.hpp"
 
@@ -36,16 +37,13 @@ json change_json(const FileChange& c, size_t strip) {
 }
 
 // What a remote lacks of each path's version, and what the cache lacks.
-void add_remote_status(Workspace& ws, const std::string& requested, const std::vector<Tracked>& tracked,
+void add_remote_status(Context& ctx, Workspace& ws, const std::string& requested, const std::vector<Tracked>& tracked,
                        json& paths, bool& clean) {
-  const Config& c = ws.repo().config();
-  RemoteSpec spec = remote_spec(c, choose_remote(c, requested));
-  auto remote = open_remote(spec);
-  RemoteCatalog catalog(*remote, ws.repo().tmp_dir() / "remotes" / spec.name);
-  Transfer transfer(ws.store(), *remote, catalog, ws.repo().tmp_dir() / "push", remote_jobs(spec, *remote, 0), nullptr);
+  RemoteSession session(ctx, requested, 0);
+  Transfer transfer(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(), nullptr);
   for (size_t i = 0; i < tracked.size(); ++i) {
     auto cmp = transfer.compare({tree_ref(tracked[i].out)});
-    paths[i]["remote"] = {{"name", spec.name},
+    paths[i]["remote"] = {{"name", session.spec.name},
                           {"objects", cmp.objects},
                           {"not_on_remote", cmp.not_on_remote.size()},
                           {"not_in_cache", cmp.not_in_cache.size()}};
@@ -152,7 +150,7 @@ void setup_status(CLI::App& cmd, Context& ctx) {
       clean = clean && s["status"] == "unchanged" && s["in_cache"].get<bool>();
       paths.push_back(std::move(s));
     }
-    if (a->remote_opt->count() > 0) add_remote_status(ws, a->remote, tracked, paths, clean);
+    if (a->remote_opt->count() > 0) add_remote_status(ctx, ws, a->remote, tracked, paths, clean);
     json stages = json::array();
     if (a->paths.empty())
       for (const auto& r : dry_run(ws, a->allow_missing))

@@ -8,9 +8,7 @@
 #include "core/object_store.hpp"
 #include "core/tracked.hpp"
 #include "core/workspace.hpp"
-#include "remotes/remote_catalog.hpp"
-#include "remotes/remote_factory.hpp"
-#include "remotes/transfer.hpp"
+#include "remote_session.hpp"
 
 namespace mlops::cli {
 
@@ -63,38 +61,29 @@ class SilentObserver final : public ReproObserver {
 
 class RemoteRunCache final : public RunCacheRemote {
  public:
-  RemoteRunCache(Context& ctx, Workspace& ws, const std::string& name) : ctx_(ctx), ws_(ws) {
-    spec_ = remote_spec(ctx.repo().config(), name);
-    remote_ = open_remote(spec_, {false, 0});
-    catalog_ = std::make_unique<RemoteCatalog>(*remote_, ctx.repo().tmp_dir() / "remotes" / spec_.name);
-  }
+  RemoteRunCache(Context& ctx, Workspace& ws, const std::string& name) : ctx_(ctx), ws_(ws), session_(ctx, name, 0) {}
 
   std::optional<RunCacheEntry> find(const std::string& key) override {
     std::string name = RunCache::relative_name(key);
-    auto got = remote_->get_bytes(name);
+    auto got = session_.remote->get_bytes(name);
     if (!got.ok()) {
       if (got.failure().kind == FailureKind::not_found) return std::nullopt;
-      ctx_.out().warn("run cache on remote '" + spec_.name + "' unavailable: " + got.failure().message);
+      ctx_.out().warn("run cache on remote '" + session_.spec.name + "' unavailable: " + got.failure().message);
       return std::nullopt;
     }
-    return parse_run_cache_entry(got.value(), spec_.name + ":" + name);
+    return parse_run_cache_entry(got.value(), session_.spec.name + ":" + name);
   }
 
   bool fetch(const std::vector<PointerOut>& outs) override {
     std::vector<TreeRef> roots;
     for (const auto& o : outs) roots.push_back(tree_ref(o));
-    Transfer t(ws_.store(), *remote_, *catalog_, ws_.store().cache_dir() / "incoming", remote_jobs(spec_, *remote_, 0),
-               nullptr);
-    TransferStats s = t.fetch(roots);
-    return s.missing.empty();
+    return fetch_into_cache(ctx_, ws_, session_, roots).missing.empty();
   }
 
  private:
   Context& ctx_;
   Workspace& ws_;
-  RemoteSpec spec_;
-  std::unique_ptr<Remote> remote_;
-  std::unique_ptr<RemoteCatalog> catalog_;
+  RemoteSession session_;
 };
 
 }  // namespace
@@ -145,24 +134,18 @@ size_t push_run_cache(Workspace& ws, Remote& remote, const std::vector<TreeRef>&
 }
 
 void pull_pipeline_data(Context& ctx, Workspace& ws) {
-  const Config& c = ctx.repo().config();
-  RemoteSpec spec = remote_spec(c, choose_remote(c, ""));
-  auto remote = open_remote(spec, {false, 0});
-  RemoteCatalog catalog(*remote, ctx.repo().tmp_dir() / "remotes" / spec.name);
+  RemoteSession session(ctx, "", 0);
   std::vector<Tracked> tracked = find_tracked(ws.repo().root());
   std::vector<TreeRef> roots;
   for (const auto& t : tracked) roots.push_back(tree_ref(t.out));
-  auto progress = ctx.out().progress();
-  Transfer t(ws.store(), *remote, catalog, ws.store().cache_dir() / "incoming", remote_jobs(spec, *remote, 0),
-             progress.get());
-  TransferStats s = t.fetch(roots);
+  TransferStats s = fetch_into_cache(ctx, ws, session, roots);
   CheckoutOptions opt;
   opt.link_types = ws.link_types();
   opt.jobs = ws.jobs();
   Checkout co(ws.repo().root(), ws.store(), ws.state(), opt);
   for (const auto& tr : tracked)
     if (ws.store().contains(tr.out.hash)) co.apply(tr.path, tree_ref(tr.out));
-  ctx.out().note("Fetched " + std::to_string(s.objects) + " objects from " + spec.name);
+  ctx.out().note("Fetched " + std::to_string(s.objects) + " objects from " + session.spec.name);
 }
 
 }  // namespace mlops::cli

@@ -8,6 +8,10 @@ RemoteSession::RemoteSession(Context& ctx, const std::string& name, int jobs) : 
   const Config& c = ctx.repo().config();
   spec = remote_spec(c, choose_remote(c, name));
   remote = open_remote(spec, {false, jobs});
+  // DESIGN §9.6: verification may be turned off, but never silently.
+  if (spec.option("ssl_verify", "true") == "false")
+    ctx.out().warn("remote '" + spec.name + "': TLS certificates are NOT verified (remote." + spec.name +
+                   ".ssl_verify is false)");
   catalog = std::make_unique<RemoteCatalog>(*remote, ctx.repo().tmp_dir() / "remotes" / spec.name);
 }
 
