@@ -156,7 +156,7 @@ class AgentServer {
       total = *range->total;
     }
     if (total > o_.max_bundle_bytes) {
-      send_error(res, 413, Errc::usage,
+      send_error(res, 413, Errc::failure,
                  "a bundle of " + std::to_string(total) + " bytes exceeds this agent's limit of " +
                      std::to_string(o_.max_bundle_bytes));
       res.set_header("Connection", "close");

@@ -73,7 +73,8 @@ class HttpsTransport final : public DeliveryTransport {
 
     json req{{"version", m.version}, {"sha256", hash_file(bundle).hex()}, {"activate", o.activate}, {"retain", o.retain}};
     if (o.health) req["health"] = health_check_json(*o.health);
-    MemorySource body_json(req.dump());
+    std::string text = req.dump();
+    MemorySource body_json(text);
     auto [status, doc] = exchange("POST", "/v1/models/" + m.name + "/activate", &body_json,
                                   {"Content-Type: application/json"});
     check(status, doc, "activate " + m.name + " " + m.version);

@@ -34,3 +34,27 @@ tamper() {
   (cd "$x" && tar --format=pax -cf "$3" version manifest.json manifest.minisig payload.tar.zst)
   rm -rf "$x"
 }
+
+# delivery_cases TARGET: what every transport must do, against TARGET whose
+# root is $DEV: v1 activated byte for byte, v2 with v1 as previous, the same
+# version again a no-op, rollback, status. Leaves current 1, previous 2.
+delivery_cases() {
+  local t=$1 before
+  make_version 1
+  m 0 deploy "$T/churn-1.mlbundle" --to "$t"
+  has_out "$t	churn 1	activated	current 1, previous none"
+  check "$t: v1 bytes" cmp -s "$DEV/churn/current/weights.bin" "$T/weights-1"
+  check "$t: no upload left" test -z "$(ls -A "$DEV/.incoming" 2>/dev/null)"
+  make_version 2
+  m 0 --json deploy "$T/churn-2.mlbundle" --to "$t"
+  json_check 'd["targets"][0]["outcome"] == "activated" and d["targets"][0]["previous"] == "1"'
+  check "$t: current -> 2" test "$(readlink "$DEV/churn/current")" = 2
+  before=$(tree_of)
+  m 0 --json deploy "$T/churn-2.mlbundle" --to "$t"
+  json_check 'd["targets"][0]["outcome"] == "unchanged"'
+  check "$t: the no-op changed nothing" test "$before" = "$(tree_of)"
+  m 0 deploy rollback churn --to "$t"
+  has_out "current 1, previous 2"
+  m 0 --json deploy status --to "$t"
+  json_check 'd["targets"][0]["models"][0]["current"] == "1" and d["targets"][0]["models"][0]["history"][-1]["event"] == "rollback"'
+}

@@ -21,26 +21,7 @@ m 0 target add edge "$URL" --identity "$SSHD_KEY" --known-hosts "$SSHD_KNOWN_HOS
 m 0 --json target list
 json_check 'd["targets"][0]["url"].startswith("ssh://")'
 
-make_version 1
-m 0 deploy "$T/churn-1.mlbundle" --to edge
-has_out "edge	churn 1	activated	current 1, previous none"
-check "v1 bytes on the device" cmp -s "$DEV/churn/current/weights.bin" "$T/weights-1"
-check "no upload left" test -z "$(ls -A "$DEV/.incoming")"
-
-make_version 2
-m 0 --json deploy "$T/churn-2.mlbundle" --to edge
-json_check 'd["targets"][0]["outcome"] == "activated" and d["targets"][0]["previous"] == "1" and d["targets"][0]["transfer"]["resumed"] == 0'
-check "current -> 2" test "$(readlink "$DEV/churn/current")" = 2
-
-before=$(tree_of)
-m 0 --json deploy "$T/churn-2.mlbundle" --to edge
-json_check 'd["targets"][0]["outcome"] == "unchanged"'
-check "no-op changed nothing" test "$before" = "$(tree_of)"
-
-m 0 deploy rollback churn --to edge
-has_out "current 1, previous 2"
-m 0 --json deploy status --to edge
-json_check 'd["targets"][0]["models"][0]["current"] == "1" and d["targets"][0]["models"][0]["history"][-1]["event"] == "rollback"'
+delivery_cases edge
 m 0 deploy "$T/churn-2.mlbundle" --to edge --health-cmd 'test "$(cat VERSION)" = 2'
 check "current 2 again" test "$(readlink "$DEV/churn/current")" = 2
 
