@@ -36,19 +36,22 @@ void add_bundle_options(CLI::App& cmd, BundleArgs& a) {
   cmd.add_option("--key", a.key, "Signing key from `mlops keys list`")->capture_default_str();
   cmd.add_option("--passphrase-file", a.passphrase_file, "Passphrase of an encrypted key: first line of FILE")
       ->type_name("FILE");
-  cmd.add_option("--health-cmd", a.health_cmd,
-                 "Shell command a device runs in the new version's directory; "
-                 "a non-zero exit rolls back")
-      ->type_name("CMD");
-  cmd.add_option("--health-url", a.health_url, "URL that must answer 2xx after activation (HTTPS agent)")
-      ->type_name("URL");
-  cmd.add_option("--health-timeout", a.health_timeout, "Seconds the health check may take")
-      ->check(CLI::Range(1, 86400))
-      ->capture_default_str();
+  add_health_options(cmd, a);
   cmd.add_option("--run", a.run, "Id of the run that produced the model");
   cmd.add_option("--params", a.params_file, "Parameters to record (YAML or JSON file)")->type_name("FILE");
   cmd.add_option("--metrics", a.metrics_file, "Metrics to record (YAML or JSON file)")->type_name("FILE");
   cmd.add_option("--requires", a.requires_, "Device requirement to record (repeatable)")->type_name("KEY=VALUE");
+}
+
+void add_health_options(CLI::App& cmd, BundleArgs& a) {
+  cmd.add_option("--health-cmd", a.health_cmd,
+                 "Shell command a device runs in the new version's directory; "
+                 "a non-zero exit rolls back")
+      ->type_name("CMD");
+  cmd.add_option("--health-url", a.health_url, "URL that must answer 2xx after activation")->type_name("URL");
+  cmd.add_option("--health-timeout", a.health_timeout, "Seconds the health check may take")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
 }
 
 std::optional<HealthCheck> health_from_args(const BundleArgs& a) {

@@ -24,6 +24,8 @@ struct BundleArgs {
 
 // The options of `bundle create` except the path and -o.
 void add_bundle_options(CLI::App& cmd, BundleArgs& a);
+// --health-cmd, --health-url, --health-timeout (part of add_bundle_options).
+void add_health_options(CLI::App& cmd, BundleArgs& a);
 // The health check that --health-cmd/--health-url ask for, if any.
 std::optional<HealthCheck> health_from_args(const BundleArgs& a);
 // Builds, signs and writes the bundle; `output_dir` applies when a.output is empty.

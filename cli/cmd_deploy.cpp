@@ -7,8 +7,11 @@
 
 #include "bundle_common.hpp"
 #include "commands.hpp"
+#include "core/delivery_json.hpp"
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "delivery_targets.hpp"
+#include "remotes/health_url.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,27 +36,50 @@ class ScratchDir {
   fs::path path_;
 };
 
-json opt_json(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+// Runs `fn` for every target at once, one thread each (devices are slow and
+// independent). A failure is recorded in that target's result, not thrown,
+// so one broken device does not stop delivery to the others; errors are
+// reported afterwards, in the order the targets were named.
+// What a target's thread has to say, printed after all are done.
+struct TargetMessages {
+  std::vector<std::string> errors, notes;
+};
 
-// Runs `fn` per target; a failure is reported and remembered, not thrown, so
-// one broken device does not stop delivery to the others.
 struct TargetRun {
   json results = json::array();
   int exit_code = 0;
 
-  void run(Output& out, const Target& t, const std::function<json()>& fn) {
-    json r{{"target", t.name}, {"url", t.url}};
-    try {
-      r.update(fn());
-      if (r.value("ok", true)) r["ok"] = true;
-    } catch (const Error& e) {
-      r["ok"] = false;
-      r["error"] = {{"code", static_cast<int>(e.code())}, {"message", e.what()}};
-      out.error("target " + t.name + ": " + e.what());
-      if (exit_code == 0) exit_code = static_cast<int>(e.code());
+  using Work = std::function<json(const Target&, Progress&, TargetMessages&)>;
+  void run(Output& out, const std::vector<Target>& targets, const Work& fn) {
+    std::vector<json> done(targets.size());
+    std::vector<TargetMessages> messages(targets.size());
+    auto shown = out.progress();
+    NullProgress quiet;
+    parallel_for(targets.size(), static_cast<int>(targets.size()), [&](size_t i) {
+      const Target& t = targets[i];
+      json r{{"target", t.name}, {"url", t.url}};
+      try {
+        r.update(fn(t, targets.size() == 1 ? *shown : static_cast<Progress&>(quiet), messages[i]));
+        if (r.value("ok", true)) r["ok"] = true;
+      } catch (const Error& e) {
+        r["ok"] = false;
+        r["error"] = {{"code", static_cast<int>(e.code())}, {"message", e.what()}};
+      } catch (const std::exception& e) {  // e.g. filesystem errors: still this target's failure only
+        r["ok"] = false;
+        r["error"] = {{"code", static_cast<int>(Errc::failure)}, {"message", e.what()}};
+      }
+      done[i] = std::move(r);
+    });
+    for (size_t i = 0; i < done.size(); ++i) {
+      json& r = done[i];
+      for (const auto& n : messages[i].notes) out.note(n);
+      for (const auto& e : messages[i].errors) out.error(e);
+      if (r.contains("error")) out.error("target " + r["target"].get<std::string>() + ": " +
+                                         r["error"]["message"].get<std::string>());
+      int code = r.contains("error") ? r["error"]["code"].get<int>() : r["ok"].get<bool>() ? 0 : 1;
+      if (exit_code == 0) exit_code = code;
+      results.push_back(std::move(r));
     }
-    if (!r["ok"].get<bool>() && exit_code == 0) exit_code = 1;
-    results.push_back(std::move(r));
   }
 };
 
@@ -99,29 +125,24 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
     DeliveryOptions o;
     o.activate = !a->no_activate;
     o.health = health_from_args(a->bundle);
+    o.health_runner = health_runner_with_http();
     TargetRun runs;
-    for (const auto& t : targets) {
-      runs.run(out, t, [&] {
-        o.retain = a->retain > 0 ? a->retain : t.retain;
-        auto progress = out.progress();
-        DeliveryReport r = open_transport(t)->deliver(bundle, o, *progress);
-        json j{{"name", r.name},
-               {"version", r.version},
-               {"outcome", outcome_name(r.outcome)},
-               {"current", opt_json(r.current)},
-               {"previous", opt_json(r.previous)},
-               {"signed_by", r.signer},
-               {"removed", r.removed}};
-        if (r.health) j["health"] = {{"ok", r.health->ok}, {"detail", r.health->detail}, {"output", r.health->output}};
-        if (r.outcome == DeliveryOutcome::rolled_back) {
-          j["ok"] = false;
-          out.error("target " + t.name + ": health check of " + r.name + " " + r.version + " failed (" +
-                    r.health->detail + "); rolled back to " + r.current.value_or("nothing"));
-          if (!r.health->output.empty()) out.note(r.health->output);
-        }
-        return j;
-      });
-    }
+    runs.run(out, targets, [&](const Target& t, Progress& progress, TargetMessages& msgs) {
+      DeliveryOptions to = o;
+      to.retain = a->retain > 0 ? a->retain : t.retain;
+      DeliveryReport r = open_transport(t)->deliver(bundle, to, progress);
+      json j = delivery_report_json(r);
+      if (r.bytes_sent + r.bytes_resumed > 0) j["transfer"] = {{"sent", r.bytes_sent}, {"resumed", r.bytes_resumed}};
+      if (r.bytes_resumed > 0)
+        msgs.notes.push_back("target " + t.name + ": resumed the upload at byte " + std::to_string(r.bytes_resumed));
+      if (r.outcome == DeliveryOutcome::rolled_back) {
+        j["ok"] = false;
+        msgs.errors.push_back("target " + t.name + ": health check of " + r.name + " " + r.version + " failed (" +
+                              r.health->detail + "); rolled back to " + r.current.value_or("nothing"));
+        if (!r.health->output.empty()) msgs.notes.push_back(r.health->output);
+      }
+      return j;
+    });
     ctx.exit_status = runs.exit_code;
     out.result({{"bundle", bundle.string()}, {"targets", runs.results}}, [&] {
       for (const auto& r : runs.results) {
@@ -143,13 +164,11 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
   ctx.on_run(status, [&ctx, s] {
     auto& out = ctx.out();
     TargetRun runs;
-    for (const auto& t : resolve_targets(ctx.config(), s->to)) {
-      runs.run(out, t, [&] {
-        json models = json::array();
-        for (const auto& m : open_transport(t)->status(s->name)) models.push_back(model_status_json(m));
-        return json{{"models", models}};
-      });
-    }
+    runs.run(out, resolve_targets(ctx.config(), s->to), [&](const Target& t, Progress&, TargetMessages&) {
+      json models = json::array();
+      for (const auto& m : open_transport(t)->status(s->name)) models.push_back(model_status_json(m));
+      return json{{"models", models}};
+    });
     ctx.exit_status = runs.exit_code;
     out.result({{"targets", runs.results}}, [&] {
       for (const auto& r : runs.results) {
@@ -172,8 +191,9 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
   ctx.on_run(rollback, [&ctx, rb] {
     auto& out = ctx.out();
     TargetRun runs;
-    for (const auto& t : resolve_targets(ctx.config(), rb->to))
-      runs.run(out, t, [&] { return model_status_json(open_transport(t)->rollback(rb->name, DeliveryOptions{})); });
+    runs.run(out, resolve_targets(ctx.config(), rb->to), [&](const Target& t, Progress&, TargetMessages&) {
+      return model_status_json(open_transport(t)->rollback(rb->name, DeliveryOptions{}));
+    });
     ctx.exit_status = runs.exit_code;
     out.result({{"targets", runs.results}}, [&] {
       for (const auto& r : runs.results)

@@ -3,9 +3,11 @@
 // accepts), retain.
 #include <filesystem>
 #include <memory>
+#include <tuple>
 
 #include "commands.hpp"
 #include "core/bundle_manifest.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/signing_key_store.hpp"
 #include "core/text.hpp"
@@ -18,10 +20,18 @@ namespace mlops::cli {
 namespace {
 
 // The file target commands edit: the repository's config inside a
-// repository, else the user's global one.
-fs::path target_config_file(Context& ctx, bool global) {
-  if (!global && Repo::find_root(fs::current_path())) return ctx.repo().config_files().repo;
+// repository, else the user's global one. Secrets go to the repository's
+// uncommitted config.local.yaml instead (the global file is the user's own).
+fs::path target_config_file(Context& ctx, bool global, bool secret = false) {
+  if (!global && Repo::find_root(fs::current_path()))
+    return secret ? ctx.repo().config_files().local : ctx.repo().config_files().repo;
   return ConfigFiles::standard({}).global;
+}
+
+std::string absolute_file(const std::string& file, const char* option) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw Error(Errc::usage, std::string(option) + " " + file + " is not a file");
+  return fs::absolute(file).string();
 }
 
 bool target_exists(const Config& c, const std::string& name) {
@@ -40,14 +50,21 @@ std::vector<std::string> key_ids(const std::vector<MinisignPublicKey>& keys) {
 void setup_target(CLI::App& cmd, Context& ctx) {
   cmd.footer(
       "A target is a device (or a fleet's mount point) that `mlops deploy` delivers bundles to.\n"
-      "URLs: file:///root (a mounted device). It accepts only bundles signed by one of its trusted\n"
+      "URLs: file:///root (a mounted device), ssh://[user@]host[:port]/root (mlops on the device runs\n"
+      "`mlops agent activate`; without it a POSIX shell does the same), https://host:port (a device\n"
+      "running `mlops agent serve`). SSH honours ~/.ssh/config and always checks host keys; HTTPS\n"
+      "always verifies TLS (--ca pins a private CA). A target accepts only bundles signed by one of its trusted\n"
       "keys: a key name from `mlops keys list`, a minisign .pub file, or a public key's base64 line.\n"
       "Without --key-trust, the key named `default` is trusted when it exists.\n\n"
-      "Example:\n  mlops target add edge1 file:///mnt/edge1/models --key-trust release\n  mlops target list");
+      "Example:\n  mlops target add edge1 file:///mnt/edge1/models --key-trust release\n"
+      "  mlops target add edge2 ssh://deploy@10.0.0.7/srv/models --identity ~/.ssh/edge_ed25519\n"
+      "  mlops target add edge3 https://10.0.0.8:8443 --ca fleet-ca.pem --cert me.crt --key me.key\n"
+      "  mlops target list");
   cmd.require_subcommand(1);
 
   struct AddArgs {
     std::string name, url;
+    std::string identity, known_hosts, mlops_path, ca, cert, key, token_file;
     std::vector<std::string> trust;
     bool global = false, force = false;
     int retain = 0;
@@ -55,7 +72,20 @@ void setup_target(CLI::App& cmd, Context& ctx) {
   auto a = std::make_shared<AddArgs>();
   CLI::App* add = cmd.add_subcommand("add", "Add an edge target");
   add->add_option("name", a->name, "Name of the target")->required();
-  add->add_option("url", a->url, "Where it is: file:///root")->required();
+  add->add_option("url", a->url, "Where it is: file:///root, ssh://[user@]host[:port]/root, https://host:port")
+      ->required();
+  add->add_option("--identity", a->identity, "SSH: private key to log in with")->type_name("FILE");
+  add->add_option("--known-hosts", a->known_hosts, "SSH: known_hosts file (default ~/.ssh/known_hosts)")
+      ->type_name("FILE");
+  add->add_option("--mlops-path", a->mlops_path, "SSH: the mlops program on the device (default: on its PATH)")
+      ->type_name("PATH");
+  add->add_option("--ca", a->ca, "HTTPS: CA certificates (PEM) the agent's certificate must chain to")
+      ->type_name("FILE");
+  add->add_option("--cert", a->cert, "HTTPS: client certificate (PEM) for mTLS")->type_name("FILE");
+  add->add_option("--key", a->key, "HTTPS: the client certificate's private key (PEM)")->type_name("FILE");
+  add->add_option("--token-file", a->token_file,
+                  "HTTPS: bearer token (first line of FILE), kept in the uncommitted config.local.yaml")
+      ->type_name("FILE");
   add->add_option("--key-trust", a->trust, "Accept bundles signed by this public key (repeatable)")->type_name("KEY");
   add->add_option("--retain", a->retain, "Versions to keep per model on the target (default 3)")
       ->check(CLI::Range(1, 1000));
@@ -84,6 +114,19 @@ void setup_target(CLI::App& cmd, Context& ctx) {
     config_file_set(file, "target." + a->name + ".url", a->url);
     if (!keys.empty()) config_file_set(file, "target." + a->name + ".trust", encode_trust(keys));
     if (a->retain > 0) config_file_set(file, "target." + a->name + ".retain", std::to_string(a->retain));
+    for (const auto& [key, value, option] :
+         {std::tuple{"keyfile", a->identity, "--identity"}, {"known_hosts", a->known_hosts, "--known-hosts"},
+          {"ca", a->ca, "--ca"}, {"cert", a->cert, "--cert"}, {"key", a->key, "--key"}})
+      if (!value.empty()) config_file_set(file, "target." + a->name + "." + key, absolute_file(value, option));
+    if (!a->mlops_path.empty()) config_file_set(file, "target." + a->name + ".mlops_path", a->mlops_path);
+    if (!a->token_file.empty()) {
+      std::string token = trim(read_file(a->token_file));
+      token = token.substr(0, token.find('\n'));
+      if (token.empty()) throw Error(Errc::usage, "the token file " + a->token_file + " is empty");
+      fs::path secrets = target_config_file(ctx, a->global, true);
+      config_file_remove_section(secrets, "target." + a->name);
+      config_file_set(secrets, "target." + a->name + ".token", token);
+    }
     auto& out = ctx.out();
     out.result({{"name", a->name}, {"url", a->url}, {"trust", key_ids(keys)}, {"file", file.string()}}, [&] {
       out.note("added target " + a->name + " (" + a->url + ") to " + file.string());
@@ -123,6 +166,8 @@ void setup_target(CLI::App& cmd, Context& ctx) {
     fs::path file = target_config_file(ctx, r->global);
     if (!config_file_remove_section(file, "target." + r->name))
       throw Error(Errc::usage, "no target named '" + r->name + "' in " + file.string());
+    if (fs::path secrets = target_config_file(ctx, r->global, true); secrets != file)
+      config_file_remove_section(secrets, "target." + r->name);
     ctx.out().result({{"removed", r->name}}, [&] { ctx.out().note("removed target " + r->name); });
   });
 }

@@ -35,6 +35,7 @@ void setup_exp(CLI::App& cmd, Context& ctx);
 void setup_bundle(CLI::App& cmd, Context& ctx);
 void setup_target(CLI::App& cmd, Context& ctx);
 void setup_deploy(CLI::App& cmd, Context& ctx);
+void setup_agent(CLI::App& cmd, Context& ctx);
 void setup_keys(CLI::App& cmd, Context& ctx);
 void setup_help(CLI::App& cmd, Context& ctx);
 void setup_completion(CLI::App& cmd, Context& ctx);

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "remotes/delivery_transports.hpp"
 #include "remotes/url.hpp"
 
 namespace mlops::cli {
@@ -20,8 +21,22 @@ std::unique_ptr<DeliveryTransport> open_file(const Target& t, const RemoteUrl& u
   return file_transport(url.path, t.trusted);
 }
 
+RemoteSpec spec_of(const Target& t, const RemoteUrl& url) {
+  return RemoteSpec{t.name, "target", url, t.options};
+}
+
+std::unique_ptr<DeliveryTransport> open_ssh(const Target& t, const RemoteUrl& url) {
+  return ssh_transport(spec_of(t, url), t.trusted);
+}
+
+std::unique_ptr<DeliveryTransport> open_https(const Target& t, const RemoteUrl& url) {
+  return https_transport(spec_of(t, url), t.trusted);
+}
+
 constexpr std::array kTransports{
     TransportRow{"file", open_file},
+    TransportRow{"ssh", open_ssh},
+    TransportRow{"https", open_https},
 };
 
 }  // namespace
@@ -39,6 +54,10 @@ Target resolve_target(const Config& config, const std::string& name) {
   }
   t.trusted = decode_trust(config.get_string(prefix + "trust"), name);
   t.retain = static_cast<int>(config.get_int(prefix + "retain"));
+  for (const auto& [key, value] : config.values())
+    if (starts_with(key, prefix)) t.options[key.substr(prefix.size())] = value.value;
+  t.options.erase("url");
+  t.options.erase("trust");
   return t;
 }
 

@@ -2,6 +2,7 @@
 // Edge targets as configured (`target.<name>.*`) and the table that opens a
 // DeliveryTransport for a target's URL scheme. A new transport (ssh://,
 // https://) is one row here and one class beside it.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct Target {
   std::string url;
   std::vector<MinisignPublicKey> trusted;
   int retain = 3;
+  std::map<std::string, std::string> options;  // every target.<name>.* key but url and trust (secrets too)
 };
 
 // Error(usage) naming the target, with a suggestion, when it is not configured.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 
@@ -19,13 +20,27 @@ namespace {
 
 constexpr int kExitBrokenPipe = 141;
 
+volatile std::sig_atomic_t first_signal_ms = 0;
+
+int64_t monotonic_ms() {  // clock_gettime is async-signal-safe
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
 void on_signal(int sig) {
-  if (interrupt_requested()) {  // second Ctrl-C: stop now
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
+  int64_t now = monotonic_ms();
+  if (!interrupt_requested()) {
+    first_signal_ms = static_cast<std::sig_atomic_t>(now & 0x7fffffff);
+    request_interrupt();
     return;
   }
-  request_interrupt();
+  // A second Ctrl-C stops at once, without cleanup. One that follows within
+  // half a second is the same request delivered twice (`timeout` signals
+  // both its child and the process group), not the user insisting.
+  if (((now & 0x7fffffff) - first_signal_ms) < 500) return;
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
 }
 
 void install_signal_handlers() {

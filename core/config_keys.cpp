@@ -51,6 +51,15 @@ constexpr std::array kKeys{
               "public keys (minisign base64 lines, comma-separated) whose bundles the target accepts"},
     ConfigKey{"target.*.retain", KeyType::integer, "3", "", false,
               "versions a target keeps per model, the current and previous ones included"},
+    ConfigKey{"target.*.user", KeyType::string, "", "", false, "SSH: user name on the device"},
+    ConfigKey{"target.*.port", KeyType::integer, "", "", false, "SSH: port"},
+    ConfigKey{"target.*.keyfile", KeyType::string, "", "", false, "SSH: private key file (target add --identity)"},
+    ConfigKey{"target.*.known_hosts", KeyType::string, "", "", false, "SSH: known_hosts file"},
+    ConfigKey{"target.*.mlops_path", KeyType::string, "mlops", "", false, "SSH: the mlops program on the device"},
+    ConfigKey{"target.*.ca", KeyType::string, "", "", false, "HTTPS: CA certificates (PEM) the agent's certificate must chain to"},
+    ConfigKey{"target.*.cert", KeyType::string, "", "", false, "HTTPS: client certificate (PEM) for mTLS"},
+    ConfigKey{"target.*.key", KeyType::string, "", "", false, "HTTPS: client certificate's private key (PEM)"},
+    ConfigKey{"target.*.token", KeyType::string, "", "", true, "HTTPS: bearer token for the agent"},
 };
 
 // Splits "remote.origin.url" against "remote.*.url"; true when they match.

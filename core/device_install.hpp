@@ -61,6 +61,9 @@ struct DeliveryReport {
   std::string signer;                            // key id
   std::optional<HealthResult> health;
   std::vector<std::string> removed;  // versions dropped by retention
+  // Network transports: bytes uploaded now, and bytes an earlier, interrupted
+  // upload had already left on the device.
+  uint64_t bytes_sent = 0, bytes_resumed = 0;
 };
 
 class DeviceRoot {

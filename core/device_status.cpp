@@ -53,27 +53,34 @@ json model_status_json(const ModelStatus& s) {
           {"history", history}};
 }
 
-ModelStatus read_model_status(const fs::path& file, const std::string& name) {
+ModelStatus model_status_from_json(const json& doc, const std::string& name) {
+  if (!doc.is_object() || doc.value("format", 0) != 1) throw Error("unsupported format");
   ModelStatus s;
-  s.name = name;
+  s.name = name.empty() ? str_or_empty(doc, "name") : name;
+  s.current = opt_str(doc, "current");
+  s.previous = opt_str(doc, "previous");
+  s.since = str_or_empty(doc, "since");
+  for (const auto& [v, i] : doc.at("versions").items())
+    s.versions[v] = {str_or_empty(i, "content"), str_or_empty(i, "digest"), str_or_empty(i, "installed"),
+                     str_or_empty(i, "signer")};
+  for (const auto& e : doc.at("history"))
+    s.history.push_back({str_or_empty(e, "time"), str_or_empty(e, "event"), str_or_empty(e, "version"),
+                         str_or_empty(e, "from"), str_or_empty(e, "detail")});
+  return s;
+}
+
+ModelStatus read_model_status(const fs::path& file, const std::string& name) {
   std::error_code ec;
-  if (!fs::exists(file, ec)) return s;
+  if (!fs::exists(file, ec)) {
+    ModelStatus s;
+    s.name = name;
+    return s;
+  }
   try {
-    json doc = json::parse(read_file(file));
-    if (doc.value("format", 0) != 1) throw Error("unsupported format");
-    s.current = opt_str(doc, "current");
-    s.previous = opt_str(doc, "previous");
-    s.since = str_or_empty(doc, "since");
-    for (const auto& [v, i] : doc.at("versions").items())
-      s.versions[v] = {str_or_empty(i, "content"), str_or_empty(i, "digest"), str_or_empty(i, "installed"),
-                       str_or_empty(i, "signer")};
-    for (const auto& e : doc.at("history"))
-      s.history.push_back({str_or_empty(e, "time"), str_or_empty(e, "event"), str_or_empty(e, "version"),
-                           str_or_empty(e, "from"), str_or_empty(e, "detail")});
+    return model_status_from_json(json::parse(read_file(file)), name);
   } catch (const std::exception& e) {
     throw Error(Errc::failure, "the device status file " + file.string() + " is malformed: " + e.what());
   }
-  return s;
 }
 
 void write_model_status(const fs::path& file, const ModelStatus& s) {

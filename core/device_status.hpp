@@ -57,5 +57,8 @@ inline constexpr size_t kMaxHistory = 100;
 ModelStatus read_model_status(const std::filesystem::path& file, const std::string& name);
 void write_model_status(const std::filesystem::path& file, const ModelStatus& s);
 nlohmann::json model_status_json(const ModelStatus& s);
+// The inverse of model_status_json; `name` empty: the document's. Throws
+// (nlohmann or Error) on a malformed document, for the caller to name.
+ModelStatus model_status_from_json(const nlohmann::json& doc, const std::string& name = {});
 
 }  // namespace mlops

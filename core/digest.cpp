@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "error.hpp"
+#include "unique_fd.hpp"
 
 namespace mlops {
 namespace {
@@ -78,6 +79,14 @@ Hash hash_bytes(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), h.bytes.data(), &len, EVP_sha256(), nullptr) != 1)
     throw Error("SHA-256 failed (OpenSSL EVP)");
   return h;
+}
+
+Hash hash_file(const std::filesystem::path& path) {
+  UniqueFd fd = open_read(path);
+  Hasher hasher;
+  std::string buf(1 << 20, '\0');
+  while (size_t n = read_full(fd.get(), buf.data(), buf.size(), path)) hasher.update(buf.data(), n);
+  return hasher.finish();
 }
 
 }  // namespace mlops

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,5 +58,7 @@ class Hasher {
 };
 
 Hash hash_bytes(std::string_view data);
+// The hash of a whole file's bytes; Error naming `path` when it cannot be read.
+Hash hash_file(const std::filesystem::path& path);
 
 }  // namespace mlops

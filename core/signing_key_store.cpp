@@ -88,14 +88,15 @@ SigningKey KeyStore::load_secret(const std::string& name, const std::optional<st
 
 MinisignPublicKey resolve_public_key(const KeyStore& store, const std::string& spec) {
   std::error_code ec;
-  if (spec.find('/') != std::string::npos || fs::is_regular_file(spec, ec)) {
-    if (!fs::is_regular_file(spec, ec)) throw Error(Errc::usage, "public key file " + spec + " does not exist");
-    return parse_public_key(read_file(spec), spec);
-  }
+  if (fs::is_regular_file(spec, ec)) return parse_public_key(read_file(spec), spec);
+  // A key's base64 line may contain '/', so it is recognised before paths are.
+  constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+  if (spec.size() == 56 && spec.find_first_not_of(kBase64) == std::string::npos)
+    return parse_public_key(spec, "the public key '" + spec + "'");
+  if (spec.find('/') != std::string::npos) throw Error(Errc::usage, "public key file " + spec + " does not exist");
   bool name_like = !spec.empty() && spec[0] != '.' && spec.find_first_not_of(kNameChars) == std::string::npos;
   if (name_like)
     if (auto k = store.find(spec)) return k->pub;
-  if (spec.size() == 56) return parse_public_key(spec, "the public key '" + spec + "'");
   throw Error(Errc::usage, "'" + spec + "' is neither a key in " + store.dir().string() +
                                ", a public key file, nor a minisign public key");
 }

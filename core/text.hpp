@@ -13,6 +13,8 @@ std::vector<std::string> suggest(std::string_view word, const std::vector<std::s
 std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string trim(std::string_view s);
+// A whole decimal number; false for anything else (sign, spaces, overflow).
+bool parse_u64(std::string_view s, uint64_t& out);
 bool starts_with(std::string_view s, std::string_view prefix);
 // "1MiB", "64k", "1000" -> bytes; throws Error(usage) naming `what` when malformed.
 uint64_t parse_size(std::string_view s, std::string_view what);

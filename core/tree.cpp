@@ -1,19 +1,14 @@
 #include "tree.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "error.hpp"
+#include "text.hpp"
 
 namespace mlops {
 namespace {
 
 constexpr std::string_view kHeader = "mlops-tree 1\n";
-
-bool parse_u64(std::string_view s, uint64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
 
 }  // namespace
 

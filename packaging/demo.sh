@@ -5,7 +5,8 @@
 set -euo pipefail
 MLOPS=$(readlink -f "${1:-build/cli/mlops}")
 DEMO=$(mktemp -d "${TMPDIR:-/tmp}/mlops-demo.XXXXXX")
-trap 'rm -rf "$DEMO" "$DEMO-remote"' EXIT
+AGENT_PID=
+trap '[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; rm -rf "$DEMO" "$DEMO-remote" "$DEMO-edge"' EXIT
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com
 
 step() {
@@ -126,7 +127,50 @@ demo_experiments() {
   step mlops exp diff slow-lr fast-lr
   step mlops exp apply fast-lr
   step mlops status
+  # The better run becomes a registered model version, promoted to prod.
+  step git commit -q -am "Adopt the fast-lr experiment"
+  step mlops model register linear --stage-out train:models/linear.json -m "fast-lr: lowest mse"
+  step mlops model promote linear@1.0.0 --stage prod
+  step mlops model which linear --stage prod
+  step mlops model history linear
 }
 demo_experiments
+# Edge delivery: the model promoted to prod, fetched from the registry and
+# signed into a bundle, deployed to a mounted device (file://) and to a local
+# agent over HTTPS with mutual TLS.
+export XDG_CONFIG_HOME="$DEMO-edge/config"
+mkdir -p "$DEMO-edge/mounted" "$DEMO-edge/agent" "$DEMO-edge/certs"
+step mlops keys generate
+step mlops model get linear --stage prod -o "$DEMO-edge/linear.json"
+step mlops bundle create "$DEMO-edge/linear.json" --name demo-model --version 1 -o "$DEMO-edge/demo-model-1.mlbundle"
+step mlops target add mounted "file://$DEMO-edge/mounted"
+step mlops deploy "$DEMO-edge/demo-model-1.mlbundle" --to mounted
+(
+  cd "$DEMO-edge/certs"
+  EC=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${EC[@]}" -keyout ca.key -out ca.crt -days 1 -subj "/CN=demo CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+  for who in server client; do
+    openssl req -new "${EC[@]}" -keyout $who.key -out $who.csr -subj "/CN=$who" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=%sAuth\n' $who >$who.ext
+    openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -out $who.crt -extfile $who.ext 2>/dev/null
+  done
+)
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+C="$DEMO-edge/certs"
+echo "\$ mlops agent serve --root $DEMO-edge/agent --listen 127.0.0.1:$PORT --tls-cert server.crt --tls-key server.key --client-ca ca.crt --trust default &"
+"$MLOPS" agent serve --root "$DEMO-edge/agent" --listen "127.0.0.1:$PORT" --tls-cert "$C/server.crt" --tls-key "$C/server.key" \
+  --client-ca "$C/ca.crt" --trust default >"$DEMO-edge/agent.log" 2>&1 &
+AGENT_PID=$!
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
+step mlops target add device "https://127.0.0.1:$PORT" --ca "$C/ca.crt" --cert "$C/client.crt" --key "$C/client.key"
+step mlops deploy "$DEMO-edge/demo-model-1.mlbundle" --to mounted,device
+echo "a better model" >> models/model.bin
+step mlops deploy models --name demo-model --version 2 --to mounted,device
+step mlops deploy status --to mounted,device
+step mlops deploy rollback demo-model --to mounted,device
+step mlops deploy status demo-model --to device
+kill "$AGENT_PID" && wait "$AGENT_PID" || true
+AGENT_PID=
 echo
 echo "demo finished"

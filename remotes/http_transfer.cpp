@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstring>
 #include <exception>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/unique_fd.hpp"
 #include "remote_factory.hpp"
 
@@ -111,11 +111,6 @@ struct HeaderList {
     list = next;
   }
 };
-
-bool parse_u64(std::string_view s, uint64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
 
 }  // namespace
 

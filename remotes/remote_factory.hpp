@@ -17,6 +17,7 @@ namespace mlops {
 // (`remote.<name>.*`, url excluded; secrets included, never to be printed).
 struct RemoteSpec {
   std::string name;
+  std::string section = "remote";  // of its config keys: "remote", or "target" for an edge target
   RemoteUrl url;
   std::map<std::string, std::string> options;
   std::string option(const std::string& key, const std::string& fallback = "") const;

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -33,11 +32,6 @@ S3Error parse_error(const std::string& body) {
   auto doc = parse_xml(body);
   if (!doc || doc->name != "Error") return {};
   return {trim(doc->child_text("Code")), trim(doc->child_text("Message"))};
-}
-
-bool parse_u64(const std::string& s, uint64_t& out) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
 }
 
 std::string xml_escape(std::string_view s) {

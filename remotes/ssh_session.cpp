@@ -35,8 +35,9 @@ int positive_option(const RemoteSpec& spec, const std::string& key, int max) {
   std::string v = spec.option(key);
   bool digits = !v.empty() && v.size() <= 6 && std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); });
   if (!digits || std::stoi(v) < 1 || std::stoi(v) > max)
-    throw Error(Errc::usage, "remote '" + spec.name + "': " + key + " must be a number from 1 to " + std::to_string(max) +
-                                 ", not '" + v + "' (remote." + spec.name + "." + key + ")");
+    throw Error(Errc::usage, spec.section + " '" + spec.name + "': " + key + " must be a number from 1 to " +
+                                 std::to_string(max) + ", not '" + v + "' (" + spec.section + "." + spec.name + "." +
+                                 key + ")");
   return std::stoi(v);
 }
 
@@ -88,8 +89,8 @@ SshSettings resolve_ssh_settings(const RemoteSpec& spec, const fs::path& home) {
 
   if (std::string key = expand_home(spec.option("keyfile"), home); !key.empty()) {
     if (!readable(key))
-      throw Error(Errc::usage, "remote '" + spec.name + "': keyfile " + key + " does not exist or cannot be read (remote." +
-                                   spec.name + ".keyfile)");
+      throw Error(Errc::usage, spec.section + " '" + spec.name + "': keyfile " + key +
+                                   " does not exist or cannot be read (" + spec.section + "." + spec.name + ".keyfile)");
     s.keyfile = key;
   } else if (readable(config.identity_file)) {
     s.keyfile = config.identity_file;

@@ -3,6 +3,7 @@
 # targets: activation, no-op redelivery, health-check rollback, and refusal of
 # tampered, untrusted and crafted bundles without any change on the device.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/deploy_lib.sh"
 
 command -v zstd >/dev/null || skip "zstd is not installed (needed to craft bundles)"
 KEYS="$XDG_CONFIG_HOME/mlops/keys"
@@ -21,16 +22,6 @@ m 2 target add bad "s3://bucket/models"
 has_err "s3:// targets are not supported"
 m 2 deploy x --to nosuch
 has_err "no target named 'nosuch'"
-
-mkdir -p model
-make_version() {  # make_version V: model/ holds version V's files, bundled
-  printf 'weights of %s\n' "$1" > model/weights.bin
-  head -c 300000 /dev/urandom >> model/weights.bin
-  echo "$1" > model/VERSION
-  "$MLOPS" -q bundle create model --name churn --version "$1" -o "$T/churn-$1.mlbundle" >/dev/null || fail "bundle $1"
-  cp model/weights.bin "$T/weights-$1"
-}
-tree_of() { (cd "$DEV" && find . -printf '%p %y %l\n' | sort && cat churn/status.json 2>/dev/null); }
 
 # v1: installed and current, byte for byte.
 make_version 1
@@ -77,18 +68,9 @@ has_err "no model 'nosuch'"
 # Tampered bundles: one flipped byte in the payload, the manifest or the
 # signature, re-packed with tar. Refused (exit 5); the device is unchanged.
 make_version 4
-flip() {  # flip FILE OFFSET: xor one byte
-  python3 -c 'import sys; p, o = sys.argv[1], int(sys.argv[2]); b = bytearray(open(p, "rb").read()); b[o] ^= 1; open(p, "wb").write(b)' "$1" "$2"
-}
 before=$(tree_of)
 for part in payload.tar.zst manifest.json manifest.minisig; do
-  rm -rf x && mkdir x && tar -xf "$T/churn-4.mlbundle" -C x
-  case $part in
-    payload.tar.zst) flip x/payload.tar.zst 2000 ;;
-    manifest.json) flip x/manifest.json "$(grep -bo weights.bin x/manifest.json | head -1 | cut -d: -f1)" ;;
-    manifest.minisig) flip x/manifest.minisig $(($(head -1 x/manifest.minisig | wc -c) + 20)) ;;
-  esac
-  (cd x && tar --format=pax -cf "$T/tampered.mlbundle" version manifest.json manifest.minisig payload.tar.zst)
+  tamper "$T/churn-4.mlbundle" $part "$T/tampered.mlbundle"
   m 5 deploy "$T/tampered.mlbundle" --to dev
   check "device unchanged after a tampered $part" test "$before" = "$(tree_of)"
   m 5 bundle verify "$T/tampered.mlbundle"

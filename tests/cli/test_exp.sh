@@ -90,7 +90,7 @@ m 0 --json exp show -n 1
 json_check 'd["runs"][0]["name"] == "too-big" and d["runs"][0]["status"] == "failed"'
 
 # Ctrl-C during the run: exit 130 and the params file is back.
-MLOPS_TEST_SLOW=1 timeout --preserve-status -s INT 1 "$MLOPS" exp run -S train.lr=0.6 -n interrupted >"$OUT" 2>"$ERR"
+MLOPS_TEST_SLOW=1 timeout --foreground --preserve-status -s INT 1 "$MLOPS" exp run -S train.lr=0.6 -n interrupted >"$OUT" 2>"$ERR"
 check "interrupted exp run exits 130" test $? = 130
 check "params.yaml back after Ctrl-C" cmp -s params.yaml "$T/params.orig"
 # kill -9: the next exp command restores the file from the backup.

@@ -1,0 +1,56 @@
+#pragma once
+// `mlops agent serve`: the HTTPS receiver on an edge device (DESIGN §7). It
+// stores uploads under the device root and activates them with DeviceRoot,
+// the same code as every other transport. All answers are JSON; errors are
+// {"error": {"code": EXIT-CODE, "message": TEXT}}.
+//
+//   GET  /v1/health                          {"ok": true}  (no auth needed)
+//   GET  /v1/bundles/NAME/VERSION            {"received": BYTES}: how much of an
+//                                            upload is on the device (0: none)
+//   PUT  /v1/bundles/NAME/VERSION            the bundle's bytes, streamed into
+//                                            ROOT/.incoming/NAME-VERSION.mlbundle.part;
+//        Content-Range: bytes FIRST-LAST/TOTAL continues an upload at FIRST,
+//        which must be what is already there (else 409 with "received");
+//        without it the upload starts over. 413 beyond --max-size.
+//   POST /v1/models/NAME/activate            {"version": V, "sha256": HEX?,
+//                                            "activate": BOOL?, "retain": N?,
+//                                            "health": CHECK?} -> a delivery
+//                                            report (core/delivery_json.hpp); the
+//                                            upload is removed afterwards
+//   POST /v1/models/NAME/rollback            -> the model's status
+//   GET  /v1/models/NAME/status              -> the model's status
+//   GET  /v1/models                          {"models": [STATUS, ...]}
+//
+// Authentication: a client certificate signed by --client-ca (checked in the
+// TLS handshake), and/or `Authorization: Bearer <token>` matching the first
+// line of --token-file (401 without, 403 when wrong). Status codes: 400 bad
+// request, 404 unknown model or upload, 409 conflict (lock held, version
+// clash, upload offset), 413 too large, 422 refused bundle (signature, hash,
+// untrusted key: nothing is left behind).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/minisign_format.hpp"
+
+namespace mlops::cli {
+
+struct AgentServerOptions {
+  std::filesystem::path root;
+  std::string host = "127.0.0.1";
+  int port = 8443;
+  std::filesystem::path tls_cert, tls_key, client_ca;
+  std::string token;  // empty: no bearer token accepted
+  std::vector<MinisignPublicKey> trusted;
+  uint64_t max_bundle_bytes = uint64_t{4} << 30;
+  std::function<void(const std::string&)> log;  // one line per request; must be thread-safe
+  std::function<void(int port)> on_listening;
+};
+
+// Serves until SIGINT/SIGTERM (interrupt_requested()). Error(usage) for
+// unreadable certificates or a port that cannot be bound.
+void run_agent_server(const AgentServerOptions& options);
+
+}  // namespace mlops::cli

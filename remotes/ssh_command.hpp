@@ -1,0 +1,55 @@
+#pragma once
+// Commands on an SSH host through the system's OpenSSH client, for what SFTP
+// cannot do: run `mlops agent` (or the POSIX-shell fallback) on an edge
+// device, and stream a bundle into a file there. The connection comes from
+// the same SshSettings as an ssh:// remote (URL, ~/.ssh/config, key,
+// known_hosts), and host keys are always checked: ssh runs with
+// StrictHostKeyChecking=yes and BatchMode=yes, so an unknown or changed host
+// key, or a login that would need a password, fails instead of asking.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/progress.hpp"
+#include "ssh_session.hpp"
+
+namespace mlops {
+
+struct SshCommandResult {
+  int exit_status = 0;  // the remote command's; 255: ssh itself failed
+  std::string out, err;
+};
+
+// Bytes for a command's stdin: `length` bytes of `file` from `offset`.
+struct SshUpload {
+  std::filesystem::path file;
+  uint64_t offset = 0, length = 0;
+};
+
+class SshCommand {
+ public:
+  // `what` names the target in messages ("target 'edge1'").
+  SshCommand(SshSettings settings, std::string what);
+
+  // Runs `command` (a POSIX shell command line) on the host, with `upload`'s
+  // bytes as its stdin (else no stdin). Throws Error(remote) when ssh cannot
+  // connect or log in, or the host key is not known (exit status 255), and
+  // Error(interrupted) on Ctrl-C; any other exit status is returned.
+  SshCommandResult run(const std::string& command, const SshUpload* upload = nullptr,
+                       Progress* progress = nullptr) const;
+
+  // The ssh argument vector before the remote command (for messages and tests).
+  std::vector<std::string> argv() const;
+  const SshSettings& settings() const { return settings_; }
+
+ private:
+  [[noreturn]] void fail(const SshCommandResult& r) const;
+  SshSettings settings_;
+  std::string what_;
+};
+
+// `text` as one word for a POSIX shell: 'it'\''s'.
+std::string shell_quote(const std::string& text);
+
+}  // namespace mlops
