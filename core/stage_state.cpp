@@ -1,15 +1,13 @@
 #include "stage_state.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include "atomic_file.hpp"
 #include "digest.hpp"
 #include "error.hpp"
 #include "params_edit.hpp"
 #include "state_index.hpp"
+#include "structured_file.hpp"
 #include "text.hpp"
 #include "workspace_scan.hpp"
-#include "yaml_json.hpp"
 
 namespace fs = std::filesystem;
 
@@ -59,14 +57,7 @@ const nlohmann::json& StageInspector::params_file(const std::string& file) {
   if (it != params_.end()) return it->second;
   fs::path abs = root_ / file;
   if (!fs::exists(abs)) throw Error(Errc::usage, "params file '" + file + "' does not exist");
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(read_file(abs));  // YAML is a superset of the JSON we accept
-  } catch (const YAML::Exception& e) {
-    throw Error(Errc::usage, file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                                 ": invalid params file: " + e.msg);
-  }
-  return params_[file] = yaml_to_json(doc);
+  return params_[file] = read_structured_file(abs, file);
 }
 
 StageSnapshot StageInspector::snapshot(const Stage& stage) {
