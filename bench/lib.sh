@@ -6,7 +6,7 @@
 #
 # Settings (environment):
 #   BENCH_DIR     where data, scratch repos and raw JSON go  (default /tmp/mlops-bench)
-#   MLOPS         the mlops binary                           (default /work/main/build/cli/mlops)
+#   MLOPS         the mlops binary                           (default build/cli/mlops of this checkout)
 #   RUNS/WARMUP   hyperfine runs/warm-ups for commands of a few seconds or less (5/1)
 #   SLOW_RUNS/SLOW_WARMUP   the same for commands of 10 s or more (3/0)
 #   ONCE_TIMEOUT  cap in seconds for the commands run only once (git-annex on big trees) (900)
@@ -14,7 +14,7 @@
 BENCH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$BENCH_SRC/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/mlops-bench}
-MLOPS=${MLOPS:-/work/main/build/cli/mlops}
+MLOPS=${MLOPS:-$REPO_ROOT/build/cli/mlops}
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
 SLOW_RUNS=${SLOW_RUNS:-3}
