@@ -1,10 +1,13 @@
 #include "bundle_common.hpp"
 
+#include <stdlib.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/git_history.hpp"
@@ -13,6 +16,7 @@
 #include "core/tracked.hpp"
 #include "core/unique_fd.hpp"
 #include "core/workspace.hpp"
+#include "model_common.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,6 +37,7 @@ std::string head_commit(const fs::path& dir) {
 void add_bundle_options(CLI::App& cmd, BundleArgs& a) {
   cmd.add_option("--name", a.name, "Model name (default: the path's last component)");
   cmd.add_option("--version", a.version, "Model version (default: 12 hex digits of the content's digest)");
+  cmd.add_option("--stage", a.stage, "With a registered model NAME: the version this stage holds");
   cmd.add_option("--key", a.key, "Signing key from `mlops keys list`")->capture_default_str();
   cmd.add_option("--passphrase-file", a.passphrase_file, "Passphrase of an encrypted key: first line of FILE")
       ->type_name("FILE");
@@ -61,7 +66,42 @@ std::optional<HealthCheck> health_from_args(const BundleArgs& a) {
   return HealthCheck{a.health_cmd, a.health_url, a.health_timeout};
 }
 
-CreatedBundle build_bundle(Context& ctx, const BundleArgs& a, const fs::path& output_dir) {
+ScratchDir::ScratchDir() {
+  std::string pattern = (fs::temp_directory_path() / "mlops-bundle.XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw_errno("cannot create a temporary directory");
+  path_ = pattern;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+// A path that does not exist but reads as a registry reference (or comes
+// with --stage) is a registered version: its artifact is written to
+// `scratch` and bundled from there.
+void from_registry(Context& ctx, BundleArgs& a, std::optional<ScratchDir>& scratch) {
+  std::error_code ec;
+  if (fs::exists(a.path, ec) || (a.stage.empty() && a.path.find_first_of("@#") == std::string::npos)) return;
+  GetArgs get;
+  get.ref = a.path;
+  get.stage = a.stage;
+  get.output_dir = scratch.emplace().path();
+  ExportedModel m = export_model(ctx, get);
+  a.path = m.output.string();
+  if (a.name.empty()) a.name = m.name;
+  if (a.version.empty()) a.version = m.version.str();
+  if (a.run.empty()) a.run = m.run;
+}
+
+}  // namespace
+
+CreatedBundle build_bundle(Context& ctx, const BundleArgs& args, const fs::path& output_dir) {
+  BundleArgs a = args;
+  std::optional<ScratchDir> scratch;  // outlives the bundle's creation, which reads from it
+  from_registry(ctx, a, scratch);
   BundleOptions o;
   o.name = a.name;
   o.version = a.version;

@@ -71,7 +71,7 @@ void setup_bundle(CLI::App& cmd, Context& ctx) {
 
   auto a = std::make_shared<BundleArgs>();
   CLI::App* create = cmd.add_subcommand("create", "Make a signed bundle of a model");
-  create->add_option("path", a->path, "Tracked path, file or directory")->required();
+  create->add_option("path", a->path, "Tracked path, file or directory, or a registered NAME@VERSION")->required();
   create->add_option("-o,--output", a->output, "Bundle file (default: NAME-VERSION.mlbundle here)")->type_name("FILE");
   add_bundle_options(*create, *a);
   ctx.on_run(create, [&ctx, a] {

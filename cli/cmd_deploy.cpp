@@ -18,24 +18,6 @@ namespace fs = std::filesystem;
 namespace mlops::cli {
 namespace {
 
-// A private directory for a bundle made on the fly, removed afterwards.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "mlops-deploy.XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw_errno("cannot create a temporary directory");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // Runs `fn` for every target at once, one thread each (devices are slow and
 // independent). A failure is recorded in that target's result, not thrown,
 // so one broken device does not stop delivery to the others; errors are
@@ -93,9 +75,10 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
       "unpacks it into ROOT/NAME/VERSION/, switches ROOT/NAME/current atomically, runs the health\n"
       "check (rolling back to the previous version when it fails) and keeps the last K versions.\n"
       "Delivering the version that is already current changes nothing. A path that is not a bundle\n"
-      "is bundled first (see `mlops bundle create`). Exit status: the first failure's (5: a\n"
+      "is bundled first (see `mlops bundle create`), and so is a registered model version:\n"
+      "NAME@VERSION, NAME#STAGE or NAME --stage STAGE. Exit status: the first failure's (5: a\n"
       "signature or hash mismatch, 1: a failed health check or other failure).\n\n"
-      "Example:\n  mlops deploy churn-1.2.0.mlbundle --to edge1,edge2\n"
+      "Example:\n  mlops deploy churn-1.2.0.mlbundle --to edge1,edge2\n  mlops deploy churn --stage prod --to edge1\n"
       "  mlops deploy status --to edge1\n  mlops deploy rollback churn --to edge1");
 
   struct Args {
@@ -105,7 +88,7 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
     int retain = 0;
   };
   auto a = std::make_shared<Args>();
-  cmd.add_option("bundle", a->bundle.path, "Bundle file, or a path to bundle first");
+  cmd.add_option("bundle", a->bundle.path, "Bundle file, a path to bundle first, or a registered NAME@VERSION");
   cmd.add_option("--to", a->to, "Target names, comma-separated")->type_name("TARGETS");
   cmd.add_flag("--no-activate", a->no_activate, "Install without switching current");
   cmd.add_option("--retain", a->retain, "Versions to keep per model (default: target.NAME.retain, 3)")
@@ -113,7 +96,7 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
   add_bundle_options(cmd, a->bundle);
   ctx.on_run(&cmd, [&ctx, a] {
     if (a->bundle.path.empty() || a->to.empty())
-      throw Error(Errc::usage, "usage: mlops deploy <bundle | path> --to <target>[,<target>...]");
+      throw Error(Errc::usage, "usage: mlops deploy <bundle | path | NAME@VERSION | NAME --stage S> --to <target>[,...]");
     std::vector<Target> targets = resolve_targets(ctx.config(), a->to);
     auto& out = ctx.out();
     std::optional<ScratchDir> scratch;

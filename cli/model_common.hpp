@@ -2,10 +2,12 @@
 // Pieces shared by the `mlops model` subcommands (cmd_model.cpp,
 // model_query.cpp, model_get.cpp): naming a model version on the command line
 // and rendering versions and events.
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "context.hpp"
+#include "core/export_tree.hpp"
 #include "core/registry.hpp"
 
 namespace mlops::cli {
@@ -42,6 +44,26 @@ json event_json(const RegistryEvent& e);
 json version_json(const Model& m, const ModelVersion& v);
 // "churn v1.2.0" for messages.
 std::string version_label(const std::string& model, const SemVer& v);
+// `model get`: NAME[@VERSION|#STAGE] (or --stage) written to `output` (else
+// the artifact's name in `output_dir`, else here), fetching missing objects
+// from `remote`.
+struct GetArgs {
+  std::string ref, stage, output, remote;
+  std::filesystem::path output_dir;
+  bool force = false;
+  int jobs = 0;
+};
+struct ExportedModel {
+  std::string name;
+  SemVer version;
+  std::string run;  // the run recorded at registration, if any
+  Hash hash;
+  std::filesystem::path output;
+  uint64_t fetched = 0;
+  ExportStats stats;
+};
+ExportedModel export_model(Context& ctx, const GetArgs& args);
+
 // The note after a new tag: tags reach others (and CI) only when pushed.
 void note_push(Context& ctx, const RegistryEvent& e);
 

@@ -19,12 +19,6 @@ namespace fs = std::filesystem;
 namespace mlops::cli {
 namespace {
 
-struct GetArgs {
-  std::string ref, stage, output, remote;
-  bool force = false;
-  int jobs = 0;
-};
-
 // The content a version stands for: its tag's record, else (a tag made by
 // hand) what the pointer file of its path said at its commit.
 TreeRef content_of(Context& ctx, const std::string& label, const ModelVersion& v) {
@@ -78,28 +72,34 @@ void setup_model_get(CLI::App& cmd, Context& ctx) {
       "output appears complete or not at all.\n\n"
       "Example:\n  mlops model get churn --stage prod -o /srv/models/churn.pkl");
   ctx.on_run(&cmd, [&ctx, a] {
-    ModelRef r = parse_model_ref(a->ref);
-    Registry reg(ctx.repo().root());
-    const ModelVersion& v = resolve_version(reg, r, a->stage);
-    std::string label = version_label(r.name, v.version);
-    TreeRef ref = content_of(ctx, label, v);
-    const std::string& path = v.registration.message.record.path;
-    if (a->output.empty() && path.empty()) throw Error(Errc::usage, label + " records no path: give -o PATH");
-    fs::path dst = a->output.empty() ? fs::path(path).filename() : fs::path(a->output);
-    std::error_code ec;
-    if (!a->force && fs::symlink_status(dst, ec).type() != fs::file_type::not_found)
-      throw Error(Errc::usage, dst.string() + " already exists; use --force to replace it");
-    Workspace ws(ctx.repo());
-    ws.set_jobs(a->jobs);
-    uint64_t fetched = fetch_missing(ctx, ws, *a, label, ref);
-    ExportStats s = export_tree(ws.store(), ref, dst, a->force, ws.jobs());
-    json doc{{"name", r.name}, {"version", v.version.tag()}, {"hash", ref.hash.str()}, {"output", dst.string()},
-             {"files", s.files}, {"bytes", s.bytes}, {"fetched", fetched}};
+    ExportedModel m = export_model(ctx, *a);
+    json doc{{"name", m.name}, {"version", m.version.tag()}, {"hash", m.hash.str()}, {"output", m.output.string()},
+             {"files", m.stats.files}, {"bytes", m.stats.bytes}, {"fetched", m.fetched}};
     ctx.out().result(doc, [&] {
-      ctx.out().line("wrote " + label + " to " + dst.string() + " (" + std::to_string(s.files) + " file(s), " +
-                     human_size(s.bytes) + ")");
+      ctx.out().line("wrote " + version_label(m.name, m.version) + " to " + m.output.string() + " (" +
+                     std::to_string(m.stats.files) + " file(s), " + human_size(m.stats.bytes) + ")");
     });
   });
+}
+
+ExportedModel export_model(Context& ctx, const GetArgs& a) {
+  ModelRef r = parse_model_ref(a.ref);
+  Registry reg(ctx.repo().root());
+  const ModelVersion& v = resolve_version(reg, r, a.stage);
+  std::string label = version_label(r.name, v.version);
+  TreeRef ref = content_of(ctx, label, v);
+  const std::string& path = v.registration.message.record.path;
+  if (a.output.empty() && path.empty()) throw Error(Errc::usage, label + " records no path: give -o PATH");
+  fs::path dst = !a.output.empty() ? fs::path(a.output) : a.output_dir / fs::path(path).filename();
+  std::error_code ec;
+  if (!a.force && fs::symlink_status(dst, ec).type() != fs::file_type::not_found)
+    throw Error(Errc::usage, dst.string() + " already exists; use --force to replace it");
+  Workspace ws(ctx.repo());
+  ws.set_jobs(a.jobs);
+  ExportedModel m{r.name, v.version, v.registration.message.record.run, ref.hash, dst, 0, {}};
+  m.fetched = fetch_missing(ctx, ws, a, label, ref);
+  m.stats = export_tree(ws.store(), ref, dst, a.force, ws.jobs());
+  return m;
 }
 
 }  // namespace mlops::cli

@@ -226,6 +226,22 @@ check "bytes from the remote" cmp -s "$T/out/from-remote.pkl" "$T/churn-v2.pkl"
 check "kept in the clone's cache" test -e ".mlops/cache/sha256/${h:0:2}/${h:2}"
 m 0 model get encoder@0.3.0-rc.1 -o "$T/out/enc2"
 check "directory from the remote" diff -r "$T/out/enc2" "$T/r/models/encoder"
+
+# Registered versions bundle and deploy by name: the version a stage holds,
+# with the registry's name and version in the manifest.
+m 0 keys generate
+mkdir -p "$T/edge"
+m 0 target add edge "file://$T/edge"
+m 0 --json deploy churn --stage prod --to edge
+json_check 'd["targets"][0]["name"] == "churn" and d["targets"][0]["version"] == "1.1.0"'
+check "the prod bytes are current on the device" cmp -s "$T/edge/churn/current/churn.pkl" "$T/churn-v2.pkl"
+m 0 deploy encoder@0.3.0-rc.1 --to edge
+check "a directory version deployed by NAME@VERSION" diff -r "$T/edge/encoder/current" "$T/r/models/encoder"
+m 0 --json bundle create 'churn#prod' -o "$T/out/prod.mlbundle"
+json_check 'd["name"] == "churn" and d["version"] == "1.1.0"'
+m 2 deploy churn@7.0.0 --to edge
+has_err "7.0.0"
+
 m 0 remote remove store
 m 2 model get churn@1.0.0 -o "$T/out/none.pkl"
 has_err "not in the cache and cannot be fetched: no remote configured"
