@@ -141,10 +141,9 @@ demo_experiments
 export XDG_CONFIG_HOME="$DEMO-edge/config"
 mkdir -p "$DEMO-edge/mounted" "$DEMO-edge/agent" "$DEMO-edge/certs"
 step mlops keys generate
-step mlops model get linear --stage prod -o "$DEMO-edge/linear.json"
-step mlops bundle create "$DEMO-edge/linear.json" --name demo-model --version 1 -o "$DEMO-edge/demo-model-1.mlbundle"
+step mlops bundle create linear --stage prod -o "$DEMO-edge/linear-1.0.0.mlbundle"
 step mlops target add mounted "file://$DEMO-edge/mounted"
-step mlops deploy "$DEMO-edge/demo-model-1.mlbundle" --to mounted
+step mlops deploy "$DEMO-edge/linear-1.0.0.mlbundle" --to mounted
 (
   cd "$DEMO-edge/certs"
   EC=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
@@ -164,12 +163,12 @@ echo "\$ mlops agent serve --root $DEMO-edge/agent --listen 127.0.0.1:$PORT --tl
 AGENT_PID=$!
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 step mlops target add device "https://127.0.0.1:$PORT" --ca "$C/ca.crt" --cert "$C/client.crt" --key "$C/client.key"
-step mlops deploy "$DEMO-edge/demo-model-1.mlbundle" --to mounted,device
+step mlops deploy linear --stage prod --to mounted,device
 echo "a better model" >> models/model.bin
-step mlops deploy models --name demo-model --version 2 --to mounted,device
+step mlops deploy models --name linear --version 2.0.0-dev --to mounted,device
 step mlops deploy status --to mounted,device
-step mlops deploy rollback demo-model --to mounted,device
-step mlops deploy status demo-model --to device
+step mlops deploy rollback linear --to mounted,device
+step mlops deploy status linear --to device
 kill "$AGENT_PID" && wait "$AGENT_PID" || true
 AGENT_PID=
 echo
