@@ -32,6 +32,8 @@ using nlohmann::json;
 namespace mlops::cli {
 namespace {
 
+constexpr uint64_t kDrainBeforeRefusal = 64ull << 20;  // 64 MiB
+
 constexpr const char* kBundlePath = R"(/v1/bundles/([^/]+)/([^/]+))";
 
 int http_status(Errc code) {
@@ -156,6 +158,14 @@ class AgentServer {
       total = *range->total;
     }
     if (total > o_.max_bundle_bytes) {
+      // Read (and drop) what the client is sending before answering, up to a
+      // bound: closing mid-upload makes the client see a broken pipe instead
+      // of this answer.
+      uint64_t drained = 0;
+      reader([&](const char*, size_t n) {
+        drained += n;
+        return drained < kDrainBeforeRefusal;
+      });
       send_error(res, 413, Errc::failure,
                  "a bundle of " + std::to_string(total) + " bytes exceeds this agent's limit of " +
                      std::to_string(o_.max_bundle_bytes));
