@@ -116,7 +116,8 @@ size_t push_run_cache(Workspace& ws, Remote& remote, const std::vector<TreeRef>&
   std::vector<std::string> bodies;
   for (const auto& key : cache.keys()) {
     auto entry = cache.find(key);
-    bool all = entry && !entry->outs.empty();
+    if (!entry || entry->outs.empty()) continue;  // removed meanwhile, or nothing to restore
+    bool all = true;
     for (const auto& o : entry->outs) all = all && roots.count(o.hash);
     if (!all) continue;
     names.push_back(RunCache::relative_name(key));

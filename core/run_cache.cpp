@@ -47,14 +47,14 @@ std::string RunCache::relative_name(const std::string& key) {
 }
 
 std::optional<RunCacheEntry> RunCache::find(const std::string& key) const {
-  fs::path file = dir_.parent_path() / relative_name(key);
+  fs::path file = cache_ / relative_name(key);
   std::error_code ec;
   if (!fs::exists(file, ec)) return std::nullopt;
   return parse_run_cache_entry(read_file(file), file.string());
 }
 
 void RunCache::save(const std::string& key, const RunCacheEntry& entry) const {
-  fs::path file = dir_.parent_path() / relative_name(key);
+  fs::path file = cache_ / relative_name(key);
   fs::create_directories(file.parent_path());
   write_file_atomic(file, format_run_cache_entry(entry));
 }
@@ -62,8 +62,9 @@ void RunCache::save(const std::string& key, const RunCacheEntry& entry) const {
 std::vector<std::string> RunCache::keys() const {
   std::vector<std::string> out;
   std::error_code ec;
-  if (!fs::is_directory(dir_, ec)) return out;
-  for (const auto& fan : fs::directory_iterator(dir_))
+  fs::path dir = cache_ / "runs";
+  if (!fs::is_directory(dir, ec)) return out;
+  for (const auto& fan : fs::directory_iterator(dir))
     for (const auto& f : fs::directory_iterator(fan.path())) {
       std::string name = f.path().filename().string();
       if (valid_key(name)) out.push_back(name);

@@ -29,7 +29,7 @@ RunCacheEntry parse_run_cache_entry(const std::string& text, const std::string& 
 
 class RunCache {
  public:
-  explicit RunCache(std::filesystem::path cache_dir) : dir_(std::move(cache_dir) / "runs") {}
+  explicit RunCache(std::filesystem::path cache_dir) : cache_(std::move(cache_dir)) {}
   std::optional<RunCacheEntry> find(const std::string& key) const;
   void save(const std::string& key, const RunCacheEntry& entry) const;  // atomic
   // "runs/ab/abcd…": the name of an entry in the cache and on remotes.
@@ -37,7 +37,7 @@ class RunCache {
   std::vector<std::string> keys() const;
 
  private:
-  std::filesystem::path dir_;
+  std::filesystem::path cache_;
 };
 
 }  // namespace mlops
