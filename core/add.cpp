@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 namespace mlops {
 
 Adder::Adder(Workspace& ws, Progress* progress)
-    : ws_(ws), scanner_(ws.repo().root(), ws.state(), ScanOptions{&ws.store(), ws.jobs(), progress}) {}
+    : ws_(ws), scanner_(ws.repo().root(), ws.state(), ScanOptions{&ws.store(), ws.jobs(), progress, false}) {}
 
 void Adder::check_addable(const std::string& rel) const {
   const fs::path& root = ws_.repo().root();

@@ -19,8 +19,11 @@ namespace fs = std::filesystem;
 namespace mlops {
 namespace {
 
-// Large enough that a 64 MiB pack is a few dozen write(2) calls.
+// Large enough that a 64 MiB pack is a few dozen write(2) calls. A buffer is
+// written out once half full, so that the entry which crosses that mark (up
+// to the default 1 MiB pack threshold) still fits without the string doubling.
 constexpr size_t kWriteBuffer = 4 << 20;
+constexpr size_t kSpillAt = kWriteBuffer / 2;
 constexpr size_t kReadChunk = 1 << 20;
 // Guards allocations against a corrupt index or header; no packed object is this big.
 constexpr uint64_t kMaxEntryLength = uint64_t{1} << 40;
@@ -85,6 +88,7 @@ PackWriter::PackWriter(const fs::path& packs_dir) : dir_(packs_dir), temp_(std::
   std::memcpy(header, kPackMagic, sizeof kPackMagic);
   put_u32(header + 8, kPackVersion);
   buffer_.append(header, sizeof header);
+  hasher_.update(header, sizeof header);
   size_ = kPackHeaderSize;
 }
 
@@ -98,6 +102,7 @@ uint64_t PackWriter::append_buffered(const Hash& hash, std::string_view data) {
   std::memcpy(header, hash.bytes.data(), 32);
   put_u64(header + 32, data.size());
   header[40] = static_cast<char>(kEncodingRaw);
+  hasher_.update(header, sizeof header);
   buffer_.append(header, sizeof header);
   buffer_.append(data);
   uint64_t offset = size_;
@@ -113,7 +118,7 @@ uint64_t PackWriter::append(const Hash& hash, std::string_view data) {
 }
 
 std::optional<PackWriter::Spill> PackWriter::take_full_buffer() {
-  if (buffer_.size() < kWriteBuffer) return std::nullopt;
+  if (buffer_.size() < kSpillAt) return std::nullopt;
   // Taking the I/O slot here, under the caller's lock, is what orders spills.
   std::unique_lock io(io_mu_);
   std::string data;
@@ -149,7 +154,6 @@ void PackWriter::Spill::write() {
 }
 
 void PackWriter::write_at(const std::string& data, uint64_t offset) {
-  hasher_.update(data.data(), data.size());
   const char* p = data.data();
   size_t left = data.size();
   uint64_t at = offset;

@@ -13,9 +13,12 @@
 //   so entries are self-describing: the index can be rebuilt from packs alone.
 // - `encoding` leaves room for compressed payloads (e.g. 1 = zstd) without a
 //   new version; readers reject encodings they do not know.
-// - A published pack is named `<sha256 of all its bytes>.pack` and never
-//   changes; it is written as a temp file `.incoming.pack.tmp.XXXXXX` in the
-//   same directory, fsynced, then renamed to its name.
+// - A published pack is named `<sha256 of its header and entry headers>.pack`
+//   (the pack without its payloads) and never changes; it is written as a temp
+//   file `.incoming.pack.tmp.XXXXXX` in the same directory, fsynced, then
+//   renamed to its name. Every payload is bound to its entry header by the
+//   hash in it, so the name identifies the whole content while costing no
+//   second SHA-256 pass over the payloads.
 // - The index stores the offset of an entry's first byte (its hash field), so
 //   a read checks the entry header against the wanted hash before the payload.
 #include <sys/types.h>
@@ -91,8 +94,9 @@ class PackWriter {
   void flush_buffer();
   int fd() const;
   const std::filesystem::path& temp_path() const;
-  // Fsyncs the pack, renames it to `<sha256 of its bytes>.pack` (a pack of
-  // that name already there has the same bytes), fsyncs the directory.
+  // Fsyncs the pack, renames it to its content name (see the grammar above;
+  // a pack of that name already there has the same bytes), fsyncs the
+  // directory.
   // Returns the published file name.
   std::string publish();
 
@@ -105,9 +109,9 @@ class PackWriter {
   uint64_t buffer_offset_ = 0;  // file offset of buffer_[0]
   uint64_t size_ = 0;
   std::vector<PackEntry> entries_;
-  std::mutex io_mu_;  // held by the spill being written; guards hasher_, spare_
+  std::mutex io_mu_;  // held by the spill being written; guards spare_
   std::string spare_;
-  Hasher hasher_;     // over the bytes written so far: names the pack
+  Hasher hasher_;     // over the header and entry headers appended: names the pack
   std::atomic<bool> failed_{false};
 };
 

@@ -78,13 +78,20 @@ std::optional<Hash> StateIndex::lookup(const std::string& path, const FileStat& 
 void StateIndex::record(const std::string& path, const FileStat& st, const Hash& hash) {
   std::lock_guard lock(mu_);
   pending_.emplace_back(path, Entry{st, hash, now_ns()});
+  if (pending_.size() >= kRecordBatch) write_pending_locked();
 }
 
 void StateIndex::flush() {
   std::lock_guard lock(mu_);
+  write_pending_locked();
+}
+
+void StateIndex::write_pending_locked() {
   if (pending_.empty()) return;
   SqliteTxn txn(*db_);
-  SqliteStmt ins(*db_, "INSERT OR REPLACE INTO state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert_stmt_)
+    insert_stmt_ = std::make_unique<SqliteStmt>(*db_, "INSERT OR REPLACE INTO state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  SqliteStmt& ins = *insert_stmt_;
   for (const auto& [path, e] : pending_) {
     ins.bind(1, path)
         .bind(2, static_cast<int64_t>(e.st.dev))
@@ -95,7 +102,9 @@ void StateIndex::flush() {
         .bind(7, e.hashed_ns);
     ins.step();
     ins.reset();
-    cache_[path] = e;
+    // Only entries already loaded are refreshed: copying every new row into
+    // memory would double the peak of a scan over a huge tree.
+    if (auto it = cache_.find(path); it != cache_.end()) it->second = e;
   }
   txn.commit();
   pending_.clear();

@@ -42,7 +42,10 @@ class StateIndex {
   void preload(const std::string& prefix);
   // The recorded hash when the file's stat is unchanged and not racy.
   std::optional<Hash> lookup(const std::string& path, const FileStat& st) const;
-  // Buffered; written by flush() in one transaction. Thread-safe.
+  // Buffered and written in batches of kRecordBatch rows, one transaction
+  // each, and by flush(). Thread-safe. A recorded path is visible to
+  // lookup() once its batch is written and its prefix preloaded again (a
+  // scan preloads its prefix first), so memory stays flat on huge trees.
   void record(const std::string& path, const FileStat& st, const Hash& hash);
   void flush();
 
@@ -52,8 +55,12 @@ class StateIndex {
     Hash hash;
     int64_t hashed_ns;
   };
+  static constexpr size_t kRecordBatch = 8192;
+  void write_pending_locked();
+
   std::unique_ptr<SqliteDb> db_;
   std::unique_ptr<SqliteStmt> preload_stmt_;  // declared after db_: finalized before it closes
+  std::unique_ptr<SqliteStmt> insert_stmt_;
   std::mutex preload_mu_;
   std::unordered_map<std::string, Entry> cache_;
   std::vector<std::pair<std::string, Entry>> pending_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <thread>
 
 #include "error.hpp"
@@ -41,8 +42,9 @@ FileStat to_file_stat(const struct stat& st) {
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_size)};
 }
 
-// Reads a whole small file into `buf`; one spare byte detects growth since the stat.
-void read_all(const fs::path& path, std::string& buf, uint64_t expected) {
+// Reads a whole small file into `buf`; one spare byte detects growth since the
+// stat. Returns the file's stat after the read (fstat: no second path walk).
+FileStat read_all(const fs::path& path, std::string& buf, uint64_t expected) {
   UniqueFd fd = open_read(path);
   buf.resize(expected + 1);
   size_t got = read_full(fd.get(), buf.data(), buf.size(), path);
@@ -51,6 +53,9 @@ void read_all(const fs::path& path, std::string& buf, uint64_t expected) {
     got += read_full(fd.get(), buf.data() + got, buf.size() - got, path);
   }
   buf.resize(got);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + path.string());
+  return to_file_stat(st);
 }
 
 Hash hash_stream(const fs::path& path, std::string& buf, Hasher& hasher) {
@@ -67,9 +72,13 @@ WorkspaceScanner::WorkspaceScanner(fs::path repo_root, StateIndex& state, ScanOp
 
 ScanResult WorkspaceScanner::scan(const std::string& rel) {
   state_.preload(rel);
-  std::vector<std::pair<Node*, std::string>> work;  // nodes to read, with their relative paths
+  // Nodes to read, with the offset of their relative path in `paths`: one
+  // buffer of NUL-terminated paths instead of a string object per file.
+  std::vector<std::pair<Node*, size_t>> work;
+  std::string paths;
 
   // Phase 1: walk and stat (single thread: the kernel's dentry cache makes this cheap).
+  std::vector<std::string> names;
   auto visit = [&](auto& self, Node& node, const std::string& path) -> void {
     check_interrupted();
     fs::path abs = root_ / path;
@@ -83,7 +92,8 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
         node.hash = *h;
         node.known = true;
       } else {
-        work.emplace_back(&node, path);
+        work.emplace_back(&node, paths.size());
+        paths.append(path.c_str(), path.size() + 1);
       }
       node.size = node.st.size;
       node.files = node.kind == EntryKind::link ? 0 : 1;
@@ -91,18 +101,22 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     }
     DIR* d = ::opendir(abs.c_str());
     if (!d) throw_errno("cannot read directory " + abs.string());
+    names.clear();
     while (dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
       check_entry_name(name, (abs / name).string());
-      node.children.push_back(Node{name, EntryKind::file, {}, {}, 0, 0, false, {}});
+      names.push_back(std::move(name));
     }
     ::closedir(d);
-    std::sort(node.children.begin(), node.children.end(), [](const Node& a, const Node& b) { return a.name < b.name; });
+    std::sort(names.begin(), names.end());
+    node.children.reserve(names.size());  // exact: no growth slack on huge trees
+    for (auto& n : names) node.children.push_back(Node{std::move(n), EntryKind::file, {}, {}, 0, 0, false, {}});
     for (auto& c : node.children) self(self, c, path + "/" + c.name);
   };
   Node root;
   visit(visit, root, rel);
+  paths.shrink_to_fit();
 
   // Phase 2: read, hash and store what the state index could not vouch for, in parallel.
   uint64_t total_bytes = 0;
@@ -118,8 +132,10 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     try {
       for (size_t i; (i = next++) < work.size();) {
         check_interrupted();
-        auto& [node, path] = work[i];
+        Node* node = work[i].first;
+        const char* path = paths.data() + work[i].second;
         fs::path abs = root_ / path;
+        std::optional<FileStat> after;  // the stat once read, to see if it changed meanwhile
         if (node->kind == EntryKind::link) {
           std::error_code ec;
           std::string target = fs::read_symlink(abs, ec).string();
@@ -128,7 +144,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
           if (opt_.store) opt_.store->put_small(node->hash, target);
           node->size = target.size();
         } else if (node->st.size < threshold) {
-          read_all(abs, buf, node->st.size);
+          after = read_all(abs, buf, node->st.size);
           hasher.update(buf.data(), buf.size());
           node->hash = hasher.finish();
           node->size = buf.size();
@@ -143,8 +159,11 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
         counters_.files_hashed++;
         counters_.bytes_read += node->size;
         if (opt_.progress) opt_.progress->advance(node->size);
-        // Record only what did not change while we read it.
-        if (auto now = stat_file(abs); now && *now == node->st) state_.record(path, node->st, node->hash);
+        // Record only what did not change while we read it. The stat of the
+        // open file is as good as the path's: a file renamed over it meanwhile
+        // has another inode, which the next lookup will not match.
+        if (!after) after = stat_file(abs);
+        if (after && *after == node->st) state_.record(path, node->st, node->hash);
       }
     } catch (...) {
       std::lock_guard lock(failure_mu);
@@ -176,7 +195,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     node.files = tree.files();
     node.children.clear();
     node.children.shrink_to_fit();
-    result.trees.emplace(node.hash, std::move(tree));
+    if (opt_.keep_trees) result.trees.emplace(node.hash, std::move(tree));
   };
   build(build, root);
   state_.flush();

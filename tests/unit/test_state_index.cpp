@@ -72,3 +72,36 @@ TEST_CASE("stat_file reports lstat data", "[state]") {
   CHECK(st->size == 5);
   CHECK_FALSE(stat_file(d / "missing"));
 }
+
+TEST_CASE("records reach the database in batches so memory stays flat", "[state]") {
+  TempDir d;
+  FileStat st{1, 2, now_ns() - 10'000'000'000, 1};
+  StateIndex writer(d / "state.sqlite");
+  for (int i = 0; i < 20000; ++i) writer.record("big/f" + std::to_string(i), st, hash_bytes(std::to_string(i)));
+  // No flush yet: the earlier batches are already in the database.
+  StateIndex reader(d / "state.sqlite");
+  reader.preload("big");
+  CHECK(reader.lookup("big/f0", st));
+  writer.flush();
+  StateIndex after(d / "state.sqlite");
+  after.preload("big");
+  CHECK(after.lookup("big/f19999", st));
+}
+
+TEST_CASE("flush refreshes loaded entries and preload finds new ones", "[state]") {
+  TempDir d;
+  FileStat st{1, 2, now_ns() - 10'000'000'000, 1};
+  StateIndex s(d / "state.sqlite");
+  s.record("dir/a", st, hash_bytes("a"));
+  s.flush();
+  s.preload("dir");
+  REQUIRE(s.lookup("dir/a", st));
+  FileStat newer = st;
+  newer.mtime_ns += 1'000'000'000;
+  s.record("dir/a", newer, hash_bytes("a2"));
+  s.record("dir/b", st, hash_bytes("b"));
+  s.flush();
+  CHECK(*s.lookup("dir/a", newer) == hash_bytes("a2"));  // refreshed in place
+  s.preload("dir");
+  CHECK(*s.lookup("dir/b", st) == hash_bytes("b"));
+}
