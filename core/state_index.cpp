@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "error.hpp"
 #include "sqlite_db.hpp"
@@ -17,6 +19,27 @@ namespace {
 // Kernel file timestamps come from a coarse clock (a few ms); whole-second
 // timestamps (some network filesystems) need a full second.
 int64_t racy_window(int64_t mtime_ns) { return mtime_ns % 1000000000 == 0 ? 1000000000 : 50000000; }
+
+// "a/b/c" -> {"a/b", "c"}; "c" -> {"", "c"}.
+std::pair<std::string_view, std::string_view> split_path(std::string_view path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string_view::npos) return {{}, path};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+using NamedEntry = StateIndex::NamedEntry;
+
+auto name_less = [](const NamedEntry& e, std::string_view name) { return std::string_view(e.name) < name; };
+
+// The loaded entry for `path` in `dirs` (const or not), or null.
+template <class Dirs>
+auto find_loaded(Dirs& dirs, const std::string& path) -> decltype(&dirs.begin()->second.front()) {
+  auto [parent, name] = split_path(path);
+  auto it = dirs.find(std::string(parent));
+  if (it == dirs.end()) return nullptr;
+  auto e = std::lower_bound(it->second.begin(), it->second.end(), name, name_less);
+  return e != it->second.end() && e->name == name ? &*e : nullptr;
+}
 
 }  // namespace
 
@@ -56,6 +79,8 @@ void StateIndex::preload(const std::string& prefix) {
   q.reset();
   q.bind(1, prefix).bind(2, prefix + "/").bind(3, prefix + "0");  // '0' sorts right after '/'
   std::lock_guard lock(mu_);
+  DirEntries* dir = nullptr;
+  std::string dir_name;
   while (q.step()) {
     auto blob = q.column_blob(5);
     if (blob.size() != 32) continue;
@@ -64,15 +89,38 @@ void StateIndex::preload(const std::string& prefix) {
             static_cast<uint64_t>(q.column_int(4))};
     std::memcpy(e.hash.bytes.data(), blob.data(), 32);
     e.hashed_ns = q.column_int(6);
-    cache_.emplace(std::string(q.column_text(0)), e);
+    auto [parent, name] = split_path(q.column_text(0));
+    if (!dir || parent != dir_name) {  // rows of one directory mostly come together
+      dir_name = parent;
+      dir = &dirs_[dir_name];
+    }
+    // Rows come sorted by path, so by name within a directory: appending is
+    // the rule; a second preload of the same prefix overwrites in place.
+    if (dir->empty() || std::string_view(dir->back().name) < name) {
+      dir->push_back(NamedEntry{std::string(name), e});
+    } else {
+      auto it = std::lower_bound(dir->begin(), dir->end(), name, name_less);
+      if (it != dir->end() && it->name == name) it->entry = e;
+      else dir->insert(it, NamedEntry{std::string(name), e});
+    }
   }
 }
 
+const StateIndex::DirEntries* StateIndex::entries_in(const std::string& dir) const {
+  auto it = dirs_.find(dir);
+  return it == dirs_.end() ? nullptr : &it->second;
+}
+
+std::optional<Hash> StateIndex::trusted(const Entry& e, const FileStat& st) {
+  if (!(e.st == st)) return std::nullopt;
+  if (st.mtime_ns + racy_window(st.mtime_ns) > e.hashed_ns) return std::nullopt;
+  return e.hash;
+}
+
 std::optional<Hash> StateIndex::lookup(const std::string& path, const FileStat& st) const {
-  auto it = cache_.find(path);
-  if (it == cache_.end() || !(it->second.st == st)) return std::nullopt;
-  if (st.mtime_ns + racy_window(st.mtime_ns) > it->second.hashed_ns) return std::nullopt;
-  return it->second.hash;
+  auto* e = find_loaded(dirs_, path);
+  if (!e) return std::nullopt;
+  return trusted(e->entry, st);
 }
 
 void StateIndex::record(const std::string& path, const FileStat& st, const Hash& hash) {
@@ -104,7 +152,7 @@ void StateIndex::write_pending_locked() {
     ins.reset();
     // Only entries already loaded are refreshed: copying every new row into
     // memory would double the peak of a scan over a huge tree.
-    if (auto it = cache_.find(path); it != cache_.end()) it->second = e;
+    if (NamedEntry* loaded = find_loaded(dirs_, path)) loaded->entry = e;
   }
   txn.commit();
   pending_.clear();

@@ -34,14 +34,32 @@ class SqliteStmt;
 
 class StateIndex {
  public:
+  struct Entry {
+    FileStat st;
+    Hash hash;
+    int64_t hashed_ns;
+  };
+  struct NamedEntry {
+    std::string name;  // last path component
+    Entry entry;
+  };
+  // The loaded entries of one directory, sorted by name (bytewise, as the
+  // database and a sorted directory listing order them).
+  using DirEntries = std::vector<NamedEntry>;
+
   explicit StateIndex(const std::filesystem::path& db_file);
   ~StateIndex();
 
   // Loads every entry under `prefix` (a repo-relative path) into memory, so
-  // lookups during a scan are hash-map probes, not queries.
+  // lookups during a scan are in-memory probes, not queries.
   void preload(const std::string& prefix);
   // The recorded hash when the file's stat is unchanged and not racy.
   std::optional<Hash> lookup(const std::string& path, const FileStat& st) const;
+  // The loaded entries of directory `dir` (repo-relative), or null: a scan
+  // walks a directory's sorted children beside them, one probe per directory.
+  const DirEntries* entries_in(const std::string& dir) const;
+  // Whether `e` vouches for a file whose stat is now `st`.
+  static std::optional<Hash> trusted(const Entry& e, const FileStat& st);
   // Buffered and written in batches of kRecordBatch rows, one transaction
   // each, and by flush(). Thread-safe. A recorded path is visible to
   // lookup() once its batch is written and its prefix preloaded again (a
@@ -50,11 +68,6 @@ class StateIndex {
   void flush();
 
  private:
-  struct Entry {
-    FileStat st;
-    Hash hash;
-    int64_t hashed_ns;
-  };
   static constexpr size_t kRecordBatch = 8192;
   void write_pending_locked();
 
@@ -62,7 +75,10 @@ class StateIndex {
   std::unique_ptr<SqliteStmt> preload_stmt_;  // declared after db_: finalized before it closes
   std::unique_ptr<SqliteStmt> insert_stmt_;
   std::mutex preload_mu_;
-  std::unordered_map<std::string, Entry> cache_;
+  // Directory -> its entries: names fit in a short string, where whole paths
+  // would each cost a heap block, and a scan probes the map once per
+  // directory instead of once per file.
+  std::unordered_map<std::string, DirEntries> dirs_;
   std::vector<std::pair<std::string, Entry>> pending_;
   std::mutex mu_;
 };

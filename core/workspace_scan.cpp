@@ -1,6 +1,7 @@
 #include "workspace_scan.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,30 +78,27 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
   std::vector<std::pair<Node*, size_t>> work;
   std::string paths;
 
-  // Phase 1: walk and stat (single thread: the kernel's dentry cache makes this cheap).
+  // Phase 1: walk and stat (single thread: the kernel's dentry cache makes
+  // this cheap). Children are stat'ed relative to their open directory, which
+  // spares the kernel a walk of the whole path per file.
+  auto classify = [&](Node& node, const std::string& path, std::optional<Hash> h) {
+    node.size = node.st.size;
+    node.files = node.kind == EntryKind::link ? 0 : 1;
+    if (h && !(opt_.store && !opt_.store->contains(*h))) {
+      node.hash = *h;
+      node.known = true;
+    } else {
+      work.emplace_back(&node, paths.size());
+      paths.append(path.c_str(), path.size() + 1);
+    }
+  };
   std::vector<std::string> names;
-  auto visit = [&](auto& self, Node& node, const std::string& path) -> void {
+  auto visit_dir = [&](auto& self, Node& node, const std::string& path) -> void {
     check_interrupted();
     fs::path abs = root_ / path;
-    struct stat st {};
-    if (::lstat(abs.c_str(), &st) != 0) throw_errno("cannot stat " + abs.string());
-    counters_.files_stated++;
-    node.kind = kind_of(st, abs);
-    node.st = to_file_stat(st);
-    if (node.kind != EntryKind::dir) {
-      if (auto h = state_.lookup(path, node.st); h && !(opt_.store && !opt_.store->contains(*h))) {
-        node.hash = *h;
-        node.known = true;
-      } else {
-        work.emplace_back(&node, paths.size());
-        paths.append(path.c_str(), path.size() + 1);
-      }
-      node.size = node.st.size;
-      node.files = node.kind == EntryKind::link ? 0 : 1;
-      return;
-    }
     DIR* d = ::opendir(abs.c_str());
     if (!d) throw_errno("cannot read directory " + abs.string());
+    std::unique_ptr<DIR, int (*)(DIR*)> closer(d, ::closedir);
     names.clear();
     while (dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
@@ -108,14 +106,43 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
       check_entry_name(name, (abs / name).string());
       names.push_back(std::move(name));
     }
-    ::closedir(d);
     std::sort(names.begin(), names.end());
     node.children.reserve(names.size());  // exact: no growth slack on huge trees
-    for (auto& n : names) node.children.push_back(Node{std::move(n), EntryKind::file, {}, {}, 0, 0, false, {}});
-    for (auto& c : node.children) self(self, c, path + "/" + c.name);
+    // The recorded entries of this directory, sorted by name like `names`:
+    // one cursor walks both.
+    const StateIndex::DirEntries* recorded = state_.entries_in(path);
+    size_t cursor = 0;
+    for (auto& n : names) {
+      struct stat st {};
+      if (::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw_errno("cannot stat " + (abs / n).string());
+      counters_.files_stated++;
+      EntryKind kind = kind_of(st, abs / n);
+      Node& c = node.children.emplace_back(Node{std::move(n), kind, to_file_stat(st), {}, 0, 0, false, {}});
+      if (c.kind == EntryKind::dir) continue;
+      std::optional<Hash> h;
+      while (recorded && cursor < recorded->size() && (*recorded)[cursor].name < c.name) ++cursor;
+      if (recorded && cursor < recorded->size() && (*recorded)[cursor].name == c.name)
+        h = StateIndex::trusted((*recorded)[cursor].entry, c.st);
+      classify(c, path + "/" + c.name, h);
+    }
+    closer.reset();
+    for (auto& c : node.children)
+      if (c.kind == EntryKind::dir) self(self, c, path + "/" + c.name);
   };
   Node root;
-  visit(visit, root, rel);
+  {
+    fs::path abs = root_ / rel;
+    struct stat st {};
+    if (::lstat(abs.c_str(), &st) != 0) throw_errno("cannot stat " + abs.string());
+    counters_.files_stated++;
+    root.kind = kind_of(st, abs);
+    root.st = to_file_stat(st);
+    if (root.kind == EntryKind::dir) {
+      visit_dir(visit_dir, root, rel);
+    } else {
+      classify(root, rel, state_.lookup(rel, root.st));
+    }
+  }
   paths.shrink_to_fit();
 
   // Phase 2: read, hash and store what the state index could not vouch for, in parallel.
