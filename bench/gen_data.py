@@ -14,6 +14,11 @@ Contents are os.urandom bytes, so nothing is compressible or deduplicable by acc
 The *shape* (names, sizes, which files D changes) is fixed, so every run on every machine
 measures the same work; the bytes differ between machines, which no tool here can exploit.
 
+BENCH_SMOKE=1 makes small stand-ins of the same shapes, to check that the scripts work
+(2 x 2 instead of 20 x 10 directories at the top of B, C and D, A of 64 MiB); their
+figures mean nothing. Keep them in their own BENCH_DIR: their markers differ, so a full
+run never takes them for the real datasets.
+
 Each dataset is built in a temporary sibling directory and renamed into place once
 complete, followed by a marker file: a second call finds the marker and skips the
 dataset, and an interrupted call leaves no half-built dataset that looks finished.
@@ -40,8 +45,11 @@ def tree_paths(levels):
     return [os.path.join(p, f"{prefix}{i:04d}.bin") for p in paths for i in range(count)]
 
 
-B_LEVELS = [("c", 20), ("s", 10), ("f", 100)]
-C_LEVELS = [("c", 20), ("s", 10), ("t", 10), ("f", 100)]
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+TOP = [("c", 2), ("s", 2)] if SMOKE else [("c", 20), ("s", 10)]
+B_LEVELS = TOP + [("f", 100)]
+C_LEVELS = TOP + [("t", 2 if SMOKE else 10), ("f", 100)]
+A_SIZE = 64 * MIB if SMOKE else 2 * GIB
 
 
 def write_random(path, size, chunk=16 * MIB):
@@ -60,7 +68,7 @@ def build_tree(dst, levels, size):
 
 
 def build_a(dst):
-    write_random(os.path.join(dst, "big.bin"), 2 * GIB)
+    write_random(os.path.join(dst, "big.bin"), A_SIZE)
 
 
 def build_b(dst):
@@ -108,7 +116,7 @@ BUILDERS = {"A": build_a, "B": build_b, "C": build_c, "D": None}
 
 
 def marker(data_dir, name):
-    return os.path.join(data_dir, f".{name}.done-v{SHAPE_VERSION}")
+    return os.path.join(data_dir, f".{name}.done-v{SHAPE_VERSION}{'-smoke' if SMOKE else ''}")
 
 
 def generate(data_dir, name):

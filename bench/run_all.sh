@@ -4,7 +4,8 @@
 #
 # Usage: bench/run_all.sh [A] [B] [C] [D]
 #   With dataset names, each scenario runs on those it supports; without, on its defaults
-#   (add: A B C D, status: A B C D, checkout: A B C, push_pull_local: B C).
+#   (add: A B C D, status: A B C D, checkout: A B C, push_pull_local: B C,
+#   push_pull_ssh: B C, push_s3: B, push_d: D).
 # A full run on the 2-core machine takes about an hour, most of it in git-lfs and
 # git-annex; set SLOW_RUNS=1 for a quicker, noisier pass.
 set -euo pipefail
@@ -49,6 +50,9 @@ run add.sh A B C D
 run status.sh A B C D
 run checkout.sh A B C
 run push_pull_local.sh A B C
+run push_pull_ssh.sh B C
+run push_s3.sh B C
+run push_d.sh D
 cat "$out.tmp" >>"$out"
 rm -f "$out.tmp"
 log "all results: $out"

@@ -15,6 +15,7 @@
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
 #include "remote_session.hpp"
+#include "remotes/remote_codec.hpp"
 #include "run_sync.hpp"
 
 namespace fs = std::filesystem;
@@ -73,13 +74,16 @@ std::vector<TreeRef> roots_for(Context& ctx, const TransferArgs& a, std::vector<
 
 json stats_json(const TransferStats& s) {
   return {{"objects", s.objects}, {"bytes", s.bytes}, {"packs", s.packs}, {"ranges", s.ranges},
-          {"up_to_date", s.up_to_date}, {"missing", s.missing.size()}};
+          {"up_to_date", s.up_to_date}, {"missing", s.missing.size()}, {"compressed", s.compressed},
+          {"resumed_bytes", s.resumed_bytes}};
 }
 
 std::string summary(const char* verb, const TransferStats& s, const std::string& remote) {
   std::string text = std::string(verb) + " " + std::to_string(s.objects) + " objects (" + human_size(s.bytes) + ")";
   text += std::string(verb[0] == 'p' && verb[1] == 'u' && verb[2] == 's' ? " to " : " from ") + remote;
   if (s.packs) text += " in " + std::to_string(s.packs) + " pack(s)";
+  if (s.compressed) text += ", " + std::to_string(s.compressed) + " compressed";
+  if (s.resumed_bytes) text += "; resumed an interrupted upload (" + human_size(s.resumed_bytes) + " not sent again)";
   if (s.up_to_date) text += "; " + std::to_string(s.up_to_date) + " already there";
   return text;
 }
@@ -117,11 +121,12 @@ void setup_push(CLI::App& cmd, Context& ctx) {
     if (*run_outs) append_run_outs(ws, roots);
     RemoteSession session(ctx, a->remote, a->jobs);
     auto progress = ctx.out().progress();
+    int level = compress_level(session.spec);
     Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(),
-               progress.get());
+               progress.get(), level);
     TransferStats s = t.push(roots);
     size_t cache_entries = push_run_cache(ws, *session.remote, roots);
-    RunSyncStats records = push_runs(ws, *session.remote, *session.catalog);
+    RunSyncStats records = push_runs(ws, *session.remote, *session.catalog, level);
     report_run_problems(ctx, records);
     ctx.out().result({{"remote", session.spec.name},
                       {"stats", stats_json(s)},

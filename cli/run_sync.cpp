@@ -15,13 +15,14 @@ constexpr const char* kRefPrefix = "run-refs/";
 
 // Where push and fetch stage their files, as the data commands do: downloads
 // beside the cache (they are renamed into it), uploads in the repo's tmp.
-Transfer transfer(Workspace& ws, Remote& remote, RemoteCatalog& catalog, const std::filesystem::path& tmp) {
-  return Transfer(ws.store(), remote, catalog, tmp, remote.properties().default_jobs, nullptr);
+Transfer transfer(Workspace& ws, Remote& remote, RemoteCatalog& catalog, const std::filesystem::path& tmp,
+                  int compress_level = 0) {
+  return Transfer(ws.store(), remote, catalog, tmp, remote.properties().default_jobs, nullptr, compress_level);
 }
 
 }  // namespace
 
-RunSyncStats push_runs(Workspace& ws, Remote& remote, RemoteCatalog& catalog) {
+RunSyncStats push_runs(Workspace& ws, Remote& remote, RemoteCatalog& catalog, int compress_level) {
   RunStore runs(ws.store(), ws.repo().tmp_dir());
   std::vector<std::string> ids = runs.ids();
   std::vector<std::string> keys;
@@ -38,7 +39,7 @@ RunSyncStats push_runs(Workspace& ws, Remote& remote, RemoteCatalog& catalog) {
   }
   RunSyncStats stats;
   if (missing.empty()) return stats;
-  TransferStats moved = transfer(ws, remote, catalog, ws.repo().tmp_dir() / "push").push(roots);
+  TransferStats moved = transfer(ws, remote, catalog, ws.repo().tmp_dir() / "push", compress_level).push(roots);
   std::set<Hash> absent(moved.missing.begin(), moved.missing.end());
   for (const auto& [id, object] : missing) {
     if (absent.count(object)) {

@@ -23,7 +23,7 @@ struct RunSyncStats {
   std::vector<std::string> problems;  // runs skipped, as messages
 };
 
-RunSyncStats push_runs(Workspace& ws, Remote& remote, RemoteCatalog& catalog);
+RunSyncStats push_runs(Workspace& ws, Remote& remote, RemoteCatalog& catalog, int compress_level);
 RunSyncStats fetch_runs(Workspace& ws, Remote& remote, RemoteCatalog& catalog);
 // `push --run-outs`: adds the outs every recorded run produced to `roots`.
 void append_run_outs(Workspace& ws, std::vector<TreeRef>& roots);

@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::string_view kLinkTypes = "reflink,hardlink,symlink,copy";
 constexpr std::string_view kWhen = "auto,always,never";
+constexpr std::string_view kCompress = "false,true,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19";
 
 constexpr std::array kKeys{
     ConfigKey{"core.cache_dir", KeyType::string, "", "", false,
@@ -28,6 +29,9 @@ constexpr std::array kKeys{
     ConfigKey{"ui.progress", KeyType::choice, "auto", kWhen, false, "progress reports on stderr"},
     ConfigKey{"remote.*.url", KeyType::string, "", "", false, "location of the remote"},
     ConfigKey{"remote.*.jobs", KeyType::integer, "", "", false, "parallel transfers to this remote"},
+    ConfigKey{"remote.*.compress", KeyType::choice, "false", kCompress, false,
+              "push stores objects zstd-compressed (true: level 3, or a level 1-19) where that shrinks "
+              "them; any client reads both forms"},
     ConfigKey{"remote.*.endpointurl", KeyType::string, "", "", false, "S3: endpoint of an S3-compatible store"},
     ConfigKey{"remote.*.region", KeyType::string, "", "", false, "S3: region"},
     ConfigKey{"remote.*.profile", KeyType::string, "", "", false, "S3: profile in ~/.aws/credentials"},
@@ -35,6 +39,10 @@ constexpr std::array kKeys{
     ConfigKey{"remote.*.secret_access_key", KeyType::string, "", "", true, "S3: secret access key"},
     ConfigKey{"remote.*.session_token", KeyType::string, "", "", true, "S3: session token"},
     ConfigKey{"remote.*.addressing", KeyType::choice, "path", "path,virtual", false, "S3: bucket addressing"},
+    ConfigKey{"remote.*.multipart_threshold", KeyType::size, "64MiB", "", false,
+              "S3: files this large and larger go up in parts, resumed after an interruption"},
+    ConfigKey{"remote.*.multipart_chunksize", KeyType::size, "8MiB", "", false,
+              "S3: size of those parts (5MiB to 5GiB)"},
     ConfigKey{"remote.*.user", KeyType::string, "", "", false, "SSH/HTTP: user name"},
     ConfigKey{"remote.*.port", KeyType::integer, "", "", false, "SSH: port"},
     ConfigKey{"remote.*.keyfile", KeyType::string, "", "", false, "SSH: private key file"},

@@ -162,8 +162,10 @@ class ObjectStore {
   std::filesystem::path pack_path(const std::string& pack) const { return packs_dir_ / pack; }
   // Takes in a pack downloaded to `file` (same filesystem as the cache):
   // every entry is re-hashed first; one bad entry rejects the whole file with
-  // Error(integrity) naming `origin`, and the file is removed. Returns the
-  // number of objects it brought.
+  // Error(integrity) naming `origin`, and the file is removed. A pack with
+  // compressed entries (from a remote with `compress` on) is not kept as it
+  // is: its objects are stored plain, so the cache holds raw entries only.
+  // Returns the number of objects it brought.
   uint64_t adopt_pack(const std::filesystem::path& file, const std::string& pack, const std::string& origin);
   // Takes in one object downloaded to `file`, which must hash to `expected`
   // (Error(integrity) naming `origin` otherwise). The file is consumed.

@@ -37,6 +37,12 @@ uint64_t ObjectStore::adopt_pack(const fs::path& file, const std::string& pack, 
                                      " corrupt object(s)" + (scan.truncated ? ", truncated" : "") +
                                      "; nothing of it was kept");
   }
+  if (scan.encoded > 0) {
+    UniqueFd fd = open_read(file);
+    for (const auto& e : scan.good) put_small(e.hash, read_pack_entry(fd.get(), file, e.offset, e.length, e.hash));
+    fs::remove(file);
+    return scan.good.size();
+  }
   fs::path target = packs_dir_ / pack;
   std::error_code ec;
   if (fs::exists(target, ec)) {

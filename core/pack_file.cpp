@@ -13,6 +13,7 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "unique_fd.hpp"
+#include "zstd_codec.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,6 +28,9 @@ constexpr size_t kSpillAt = kWriteBuffer / 2;
 constexpr size_t kReadChunk = 1 << 20;
 // Guards allocations against a corrupt index or header; no packed object is this big.
 constexpr uint64_t kMaxEntryLength = uint64_t{1} << 40;
+// Packs hold small objects (core.pack_threshold, 1 MiB by default): a zstd
+// entry that decodes past this is refused rather than allowed to fill memory.
+constexpr uint64_t kMaxDecodedEntry = uint64_t{1} << 30;
 
 void put_u32(char* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
@@ -97,11 +101,11 @@ PackWriter::~PackWriter() = default;
 int PackWriter::fd() const { return temp_->fd.get(); }
 const fs::path& PackWriter::temp_path() const { return temp_->path; }
 
-uint64_t PackWriter::append_buffered(const Hash& hash, std::string_view data) {
+uint64_t PackWriter::append_buffered(const Hash& hash, std::string_view data, uint8_t encoding) {
   char header[kPackEntryHeaderSize];
   std::memcpy(header, hash.bytes.data(), 32);
   put_u64(header + 32, data.size());
-  header[40] = static_cast<char>(kEncodingRaw);
+  header[40] = static_cast<char>(encoding);
   hasher_.update(header, sizeof header);
   buffer_.append(header, sizeof header);
   buffer_.append(data);
@@ -111,8 +115,8 @@ uint64_t PackWriter::append_buffered(const Hash& hash, std::string_view data) {
   return offset;
 }
 
-uint64_t PackWriter::append(const Hash& hash, std::string_view data) {
-  uint64_t offset = append_buffered(hash, data);
+uint64_t PackWriter::append(const Hash& hash, std::string_view data, uint8_t encoding) {
+  uint64_t offset = append_buffered(hash, data, encoding);
   if (auto spill = take_full_buffer()) spill->write();
   return offset;
 }
@@ -198,17 +202,36 @@ std::string PackWriter::publish() {
   return name;
 }
 
+// The object's plain bytes from a stored payload, or nullopt when the payload
+// does not decode to `expected` (or is in an encoding we do not know).
+static std::optional<std::string> plain_payload(uint8_t encoding, std::string data, const Hash& expected) {
+  if (encoding == kEncodingZstd) {
+    try {
+      data = zstd_decompress(data, kMaxDecodedEntry, expected.str());
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  } else if (encoding != kEncodingRaw) {
+    return std::nullopt;
+  }
+  if (hash_bytes(data) != expected) return std::nullopt;
+  return data;
+}
+
 // The checks every read of a packed object makes: the entry is the one asked
-// for, in an encoding we know, and its bytes hash to its name.
-static void verify_entry(const EntryHeader& h, std::string_view data, uint64_t length, const Hash& expected,
-                         const std::string& where) {
+// for, in an encoding we know, and its plain bytes hash to its name.
+static std::string checked_payload(const EntryHeader& h, std::string data, uint64_t length, const Hash& expected,
+                                   const std::string& where) {
   if (h.hash != expected || h.length != length)
     throw Error(Errc::integrity, "pack entry in " + where + " is not object " + expected.str() + " (index or pack damaged)");
-  if (h.encoding != kEncodingRaw)
+  if (h.encoding != kEncodingRaw && h.encoding != kEncodingZstd)
     throw Error(Errc::integrity,
                 "object " + expected.str() + " in " + where + " has unknown encoding " + std::to_string(h.encoding));
-  if (hash_bytes(data) != expected)
-    throw Error(Errc::integrity, "object " + expected.str() + " in " + where + " is corrupt (hash mismatch)");
+  auto plain = plain_payload(h.encoding, std::move(data), expected);
+  if (!plain)
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + where + " is corrupt (" +
+                                     (h.encoding == kEncodingZstd ? "bad zstd data or " : "") + "hash mismatch)");
+  return std::move(*plain);
 }
 
 std::string read_pack_entry(int fd, const fs::path& pack, uint64_t offset, uint64_t length, const Hash& expected) {
@@ -237,17 +260,16 @@ std::string read_pack_entry(int fd, const fs::path& pack, uint64_t offset, uint6
       skip -= s;
     }
   }
-  verify_entry(decode_entry_header(header), data, length, expected, object_at(pack, offset));
-  return data;
+  return checked_payload(decode_entry_header(header), std::move(data), length, expected, object_at(pack, offset));
 }
 
 std::string decode_pack_entry(std::string_view entry, const Hash& expected, const std::string& where) {
   if (entry.size() < kPackEntryHeaderSize)
     throw Error(Errc::integrity, "object " + expected.str() + " in " + where + " is cut off");
   std::string data(entry.substr(kPackEntryHeaderSize));
-  verify_entry(decode_entry_header(reinterpret_cast<const unsigned char*>(entry.data())), data, data.size(), expected,
-               where);
-  return data;
+  uint64_t length = data.size();
+  return checked_payload(decode_entry_header(reinterpret_cast<const unsigned char*>(entry.data())), std::move(data),
+                         length, expected, where);
 }
 
 namespace {
@@ -324,8 +346,16 @@ PackScan scan_pack(const fs::path& pack) {
       break;
     }
     PackEntry entry{h.hash, offset, h.length};
-    reader.hash(hasher, h.length);
-    bool ok = hasher.finish() == h.hash && h.encoding == kEncodingRaw;
+    bool ok;
+    if (h.encoding == kEncodingRaw) {
+      reader.hash(hasher, h.length);  // streamed: a raw entry may be large
+      ok = hasher.finish() == h.hash;
+    } else {
+      std::string payload(h.length, '\0');
+      reader.read(payload.data(), payload.size());
+      ok = plain_payload(h.encoding, std::move(payload), h.hash).has_value();
+      if (ok) scan.encoded++;
+    }
     (ok ? scan.good : scan.bad).push_back(entry);
     offset += sizeof raw + h.length;
   }

@@ -8,11 +8,17 @@
 //   header   = magic:"MLOPSPCK" version:u32            ; 12 bytes, version = 1
 //   entry    = hash:u8[32] length:u64 encoding:u8 payload:u8[length]
 //   encoding = 0                                        ; raw: payload is the object
+//            | 1                                        ; zstd: payload is zstd frames
+//                                                       ;   (core/zstd_codec.hpp) of it
 //
 // - `hash` is the SHA-256 of the object's plain bytes, whatever the encoding,
-//   so entries are self-describing: the index can be rebuilt from packs alone.
-// - `encoding` leaves room for compressed payloads (e.g. 1 = zstd) without a
-//   new version; readers reject encodings they do not know.
+//   so entries are self-describing: the index can be rebuilt from packs alone,
+//   and every read re-hashes the decoded bytes.
+// - `length` is the stored payload length (compressed, for encoding 1).
+// - Packs in the local cache hold raw entries only; zstd entries are written
+//   for remotes with `compress` on (remotes/remote_codec.hpp), and a pack of a
+//   remote may mix both. Readers reject encodings they do not know (mlops
+//   before encoding 1 existed: "unknown encoding 1").
 // - A published pack is named `<sha256 of its header and entry headers>.pack`
 //   (the pack without its payloads) and never changes; it is written as a temp
 //   file `.incoming.pack.tmp.XXXXXX` in the same directory, fsynced, then
@@ -42,6 +48,7 @@ inline constexpr uint32_t kPackVersion = 1;
 inline constexpr uint64_t kPackHeaderSize = 12;
 inline constexpr uint64_t kPackEntryHeaderSize = 32 + 8 + 1;
 inline constexpr uint8_t kEncodingRaw = 0;
+inline constexpr uint8_t kEncodingZstd = 1;
 
 struct PackEntry {
   Hash hash;
@@ -83,9 +90,11 @@ class PackWriter {
   };
 
   // Appends and writes out full buffers itself; returns the entry's offset.
-  uint64_t append(const Hash& hash, std::string_view data);
+  // `data` is the stored payload: the object itself, or its zstd frames with
+  // kEncodingZstd (`hash` is always that of the plain object).
+  uint64_t append(const Hash& hash, std::string_view data, uint8_t encoding = kEncodingRaw);
   // Appends to memory only; returns the entry's offset.
-  uint64_t append_buffered(const Hash& hash, std::string_view data);
+  uint64_t append_buffered(const Hash& hash, std::string_view data, uint8_t encoding = kEncodingRaw);
   std::optional<Spill> take_full_buffer();
   uint64_t size() const { return size_; }
   const std::vector<PackEntry>& entries() const { return entries_; }
@@ -117,7 +126,7 @@ class PackWriter {
 
 // Reads the entry at `offset` (stored payload `length`) of the pack open as
 // `fd` and returns the object's bytes after checking the header names
-// `expected` and the payload hashes to it. Throws Error(integrity) naming the
+// `expected` and the (decoded) payload hashes to it. Throws Error(integrity) naming the
 // pack and the object on any mismatch, Error(failure) on I/O errors.
 std::string read_pack_entry(int fd, const std::filesystem::path& pack, uint64_t offset, uint64_t length,
                             const Hash& expected);
@@ -127,8 +136,9 @@ std::string read_pack_entry(int fd, const std::filesystem::path& pack, uint64_t 
 std::string decode_pack_entry(std::string_view entry, const Hash& expected, const std::string& where);
 
 struct PackScan {
-  std::vector<PackEntry> good;  // well-formed entries whose payload hashes to their header
-  std::vector<PackEntry> bad;   // hash mismatch or unknown encoding
+  std::vector<PackEntry> good;  // well-formed entries whose decoded payload hashes to their header
+  std::vector<PackEntry> bad;   // hash mismatch, corrupt zstd data or unknown encoding
+  uint64_t encoded = 0;         // good entries that are not raw (zstd)
   bool truncated = false;       // the entries stop at a malformed or cut-off header
   uint64_t size = 0;
 };

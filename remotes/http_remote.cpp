@@ -34,8 +34,6 @@ std::string random_suffix() {
   return s;
 }
 
-bool is_success(long status) { return status >= 200 && status < 300; }
-
 // "/a/b/" -> "/a/"; "/" -> "".
 std::string parent_dir(const std::string& dir) {
   if (dir.size() <= 1) return {};

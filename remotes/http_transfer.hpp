@@ -99,6 +99,7 @@ struct RemoteSpec;
 HttpSettings tls_settings(const RemoteSpec& spec);
 // "404 Not Found" for the statuses storage servers use; "HTTP <n>" otherwise.
 std::string http_status_text(long status);
+inline bool is_success(long status) { return status >= 200 && status < 300; }
 
 // Sends `req`. Transport failures (connect, TLS, reset, timeout) come back
 // classified, with `what` (remote and key, no secrets) in the message; any

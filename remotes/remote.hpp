@@ -2,7 +2,8 @@
 // The storage interface every protocol implements (STYLE §2): a flat space of
 // keys under the remote's URL prefix, holding immutable content-named files:
 //
-//   sha256/ab/cdef…         a large object, stored whole (DESIGN §3)
+//   sha256/ab/cdef…         a large object, stored whole (DESIGN §3), maybe
+//                           zstd-compressed (remote_codec.hpp)
 //   packs/<hex>.pack        a pack of small objects (core/pack_file.hpp format)
 //   packs/<hex>.idx         its index (remote_layout.hpp), written after the pack
 //
@@ -60,6 +61,9 @@ class Remote {
   virtual Status put_file(const std::string& key, const std::filesystem::path& src) = 0;
   // Removing an absent key is success.
   virtual Status remove(const std::string& key) = 0;
+  // Bytes that put_file() did not send because it resumed an interrupted
+  // upload of the same key (S3 multipart), since this remote was opened.
+  virtual uint64_t resumed_upload_bytes() const { return 0; }
 };
 
 }  // namespace mlops

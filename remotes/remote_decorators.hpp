@@ -24,6 +24,7 @@ class ForwardingRemote : public Remote {
   Status put_bytes(const std::string& key, std::string_view data) override;
   Status put_file(const std::string& key, const std::filesystem::path& src) override;
   Status remove(const std::string& key) override;
+  uint64_t resumed_upload_bytes() const override { return inner_->resumed_upload_bytes(); }
 
  protected:
   virtual Status around(const std::function<Status()>& op) { return op(); }

@@ -1,10 +1,10 @@
 #pragma once
 // Where objects live on a remote (DESIGN §3), and the pack index format.
 //
-//   sha256/ab/cdef…      a large object, whole and uncompressed
-//   packs/<hex>.pack     small objects; core/pack_file.hpp format (its
-//                        per-entry encoding byte leaves room for compressed
-//                        entries; every entry is raw today)
+//   sha256/ab/cdef…      a large object, whole: raw, or zstd behind a marker
+//                        when the remote has `compress` on (remote_codec.hpp)
+//   packs/<hex>.pack     small objects; core/pack_file.hpp format, each entry
+//                        raw or zstd (its encoding byte says which)
 //   packs/<hex>.idx      the pack's index, uploaded after the pack, so an
 //                        index on the remote always describes a complete pack
 //
@@ -14,7 +14,9 @@
 //   entry  = hash:u8[32] offset:u64 length:u64
 //
 // `offset` is that of the entry header in the pack, `length` the stored
-// payload length, so a reader fetches bytes [offset, offset + 41 + length).
+// payload length (compressed, for a zstd entry), so a reader fetches bytes
+// [offset, offset + 41 + length): the entry header comes with the payload and
+// tells its encoding, which is why compression needed no new index version.
 // "What does the remote hold" is answered by listing packs/ and reading the
 // indexes not already cached locally: a handful of requests, not one per object.
 #include <cstdint>

@@ -20,8 +20,6 @@ namespace fs = std::filesystem;
 namespace mlops {
 namespace {
 
-bool is_success(long status) { return status >= 200 && status < 300; }
-
 struct S3Error {
   std::string code;
   std::string message;
@@ -32,18 +30,6 @@ S3Error parse_error(const std::string& body) {
   auto doc = parse_xml(body);
   if (!doc || doc->name != "Error") return {};
   return {trim(doc->child_text("Code")), trim(doc->child_text("Message"))};
-}
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -76,6 +62,10 @@ S3Remote::S3Remote(const RemoteSpec& spec) : name_(spec.name), bucket_(spec.url.
   if (!spec.option("endpointurl").empty()) props_.display += " at " + endpoint_;
   if (!settings_.verify_tls) props_.display += " (TLS NOT VERIFIED: ssl_verify is false)";
   props_.default_jobs = 8;
+  multipart_threshold_ = parse_size(spec.option("multipart_threshold", "64MiB"), "remote." + name_ + ".multipart_threshold");
+  part_size_ = parse_size(spec.option("multipart_chunksize", "8MiB"), "remote." + name_ + ".multipart_chunksize");
+  if (part_size_ < kMinPartSize || part_size_ > kMaxPartSize)
+    throw Error(Errc::usage, "remote." + name_ + ".multipart_chunksize: S3 parts are 5 MiB to 5 GiB");
 }
 
 std::string S3Remote::what(const std::string& op, const std::string& key) const {
@@ -252,61 +242,9 @@ Status S3Remote::put_file(const std::string& key, const fs::path& src) {
   if (::fstat(fd, &st) != 0)
     return Failure{FailureKind::permanent, "cannot read " + src.string() + ": " + std::strerror(errno)};
   auto size = static_cast<uint64_t>(st.st_size);
-  if (size >= kMultipartThreshold) return put_multipart(key, fd, size, src);
+  if (size >= multipart_threshold_) return put_multipart(key, fd, size, src);
   FileRangeSource body(fd, 0, size, src);
   return put_single(key, body, kUnsignedPayload);
-}
-
-Status S3Remote::put_multipart(const std::string& key, int fd, uint64_t size, const fs::path& src) {
-  const std::string object = object_of(key);
-  MemorySource empty("");
-  HttpRequest create = make_request("POST", object, {{"uploads", ""}}, kEmptyPayloadHash);
-  create.body = &empty;
-  auto created = send(create, "CreateMultipartUpload", key);
-  if (!created.ok()) return created.failure();
-  if (!is_success(created.value().status)) return failure("CreateMultipartUpload", key, created.value());
-  auto doc = parse_xml(created.value().body);
-  std::string upload_id = doc ? trim(doc->child_text("UploadId")) : "";
-  if (upload_id.empty())
-    return Failure{FailureKind::permanent, what("CreateMultipartUpload", key) + ": no UploadId in the server's answer"};
-
-  // S3 allows at most 10,000 parts; parts grow past 8 MiB for huge files.
-  uint64_t part_size = std::max(kMinPartSize, (size + 9999) / 10000);
-  part_size = (part_size + (1 << 20) - 1) / (1 << 20) * (1 << 20);
-  auto abort_with = [&](Failure f) -> Status {
-    HttpRequest abort = make_request("DELETE", object, {{"uploadId", upload_id}}, kEmptyPayloadHash);
-    (void)send(abort, "AbortMultipartUpload", key);
-    return f;
-  };
-
-  std::string complete = "<CompleteMultipartUpload>";
-  int part = 1;
-  for (uint64_t offset = 0; offset < size; offset += part_size, ++part) {
-    FileRangeSource body(fd, offset, std::min(part_size, size - offset), src);
-    HttpRequest put = make_request("PUT", object, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}},
-                                   kUnsignedPayload);
-    put.body = &body;
-    std::string op = "UploadPart " + std::to_string(part);
-    auto got = send(put, op, key);
-    if (!got.ok()) return abort_with(got.failure());
-    if (!is_success(got.value().status)) return abort_with(failure(op, key, got.value()));
-    std::string etag = got.value().header("etag");
-    if (etag.empty()) return abort_with({FailureKind::permanent, what(op, key) + ": no ETag in the server's answer"});
-    complete += "<Part><PartNumber>" + std::to_string(part) + "</PartNumber><ETag>" + xml_escape(etag) + "</ETag></Part>";
-  }
-  complete += "</CompleteMultipartUpload>";
-
-  MemorySource body(complete);
-  HttpRequest done = make_request("POST", object, {{"uploadId", upload_id}}, sha256_hex(complete));
-  done.body = &body;
-  done.headers.push_back("Content-Type: application/xml");
-  auto got = send(done, "CompleteMultipartUpload", key);
-  if (!got.ok()) return abort_with(got.failure());
-  // A 200 may still carry an <Error> document: S3 reports late failures so.
-  auto result = parse_xml(got.value().body);
-  if (!is_success(got.value().status) || !result || result->name == "Error")
-    return abort_with(failure("CompleteMultipartUpload", key, got.value()));
-  return ok_status();
 }
 
 Result<std::vector<RemoteEntry>> S3Remote::list(const std::string& prefix) {

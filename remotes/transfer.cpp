@@ -9,6 +9,7 @@
 #include "core/pack_file.hpp"
 #include "core/parallel.hpp"
 #include "core/tree.hpp"
+#include "remote_codec.hpp"
 #include "remote_layout.hpp"
 
 namespace fs = std::filesystem;
@@ -29,8 +30,14 @@ uint64_t file_size_or_zero(const fs::path& p) {
 }  // namespace
 
 Transfer::Transfer(ObjectStore& store, Remote& remote, RemoteCatalog& catalog, fs::path tmp_dir, int jobs,
-                   Progress* progress)
-    : store_(store), remote_(remote), catalog_(catalog), tmp_(std::move(tmp_dir)), jobs_(jobs), progress_(progress) {
+                   Progress* progress, int compress_level)
+    : store_(store),
+      remote_(remote),
+      catalog_(catalog),
+      tmp_(std::move(tmp_dir)),
+      jobs_(jobs),
+      progress_(progress),
+      compress_level_(compress_level) {
   fs::create_directories(tmp_);
 }
 
@@ -103,14 +110,17 @@ TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
     uint64_t pack_bytes = 0, wanted_bytes = 0;
     for (const auto& e : entries) pack_bytes += e.length;
     for (const auto& h : wanted) wanted_bytes += store_.packed_location(h)->length;
-    if (wanted_bytes * 2 >= pack_bytes) {
+    // A local pack holds raw entries: as it is, it only suits an uncompressed remote.
+    if (compress_level_ == 0 && wanted_bytes * 2 >= pack_bytes) {
       uploads.push_back({store_.pack_path(pack), pack, entries, false});
       stats.objects += wanted.size();
       continue;
     }
     for (const auto& h : wanted) {
       if (!writer) writer = std::make_unique<PackWriter>(tmp_);
-      writer->append(h, store_.get_bytes(h));
+      EncodedEntry e = encode_entry(store_.get_bytes(h), compress_level_);
+      writer->append(h, e.payload, e.encoding);
+      if (e.encoding != kEncodingRaw) stats.compressed++;
       stats.objects++;
       if (writer->size() >= kPackTarget) finish_writer();
     }
@@ -121,6 +131,7 @@ TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
   for (const auto& u : uploads) total += file_size_or_zero(u.file);
   for (const auto& h : large_missing) total += file_size_or_zero(*store_.loose_path(h));
   if (progress_) progress_->start("Pushing", total, true);
+  uint64_t resumed_before = remote_.resumed_upload_bytes();
   std::mutex mu;
   size_t n = uploads.size() + large_missing.size();
   parallel_for(n, jobs_, [&](size_t i) {
@@ -139,15 +150,21 @@ TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
     } else {
       const Hash& h = large_missing[i - uploads.size()];
       fs::path src = *store_.loose_path(h);
+      uint64_t plain_size = file_size_or_zero(src);
+      auto copy = compress_level_ > 0 ? compress_loose(src, tmp_, compress_level_) : nullptr;
+      if (copy) src = copy->path();
       uint64_t size = file_size_or_zero(src);
       check(remote_.put_file(loose_key(h), src));
       std::lock_guard lock(mu);
       stats.objects++;
+      if (copy) stats.compressed++;
       stats.bytes += size;
-      if (progress_) progress_->advance(size);
+      if (progress_) progress_->advance(plain_size);
     }
   });
   if (progress_) progress_->finish();
+  stats.resumed_bytes = remote_.resumed_upload_bytes() - resumed_before;
+  stats.bytes -= std::min(stats.bytes, stats.resumed_bytes);
   return stats;
 }
 
@@ -214,7 +231,7 @@ void Transfer::fetch_objects(const std::vector<Hash>& wanted, TransferStats& sta
       }
       check(s);
       uint64_t size = file_size_or_zero(part);
-      store_.adopt_file(part, t.loose, origin + "/" + loose_key(t.loose));
+      adopt_loose(store_, part, t.loose, origin + "/" + loose_key(t.loose));
       std::lock_guard lock(mu);
       stats.objects++;
       stats.bytes += size;
