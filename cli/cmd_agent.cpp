@@ -5,7 +5,12 @@
 #include <memory>
 #include <mutex>
 
+#include <chrono>
+#include <thread>
+
+#include "agent_pull.hpp"
 #include "agent_server.hpp"
+#include "bundle_publication_io.hpp"
 #include "bundle_common.hpp"
 #include "commands.hpp"
 #include "core/delivery_json.hpp"
@@ -14,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/signing_key_store.hpp"
 #include "core/atomic_file.hpp"
+#include "core/interrupt.hpp"
 #include "core/text.hpp"
 #include "remotes/health_url.hpp"
 
@@ -106,6 +112,94 @@ void setup_local_rollback(CLI::App& cmd, Context& ctx) {
   });
 }
 
+json pull_json(const PullOptions& o, const PullResult& r) {
+  json doc = r.report ? delivery_report_json(*r.report) : json{{"name", o.model}};
+  doc["stage"] = o.stage;
+  doc["publication"] = r.publication ? json(r.publication->number) : json(nullptr);
+  if (r.publication) doc["version"] = r.publication->version;
+  if (!r.report) doc["outcome"] = r.publication ? "unchanged" : "none";
+  return doc;
+}
+
+std::string pull_line(const PullOptions& o, const PullResult& r) {
+  std::string head = o.model + " " + o.stage + ": ";
+  if (!r.publication) return head + "nothing published yet";
+  std::string pub = " (publication " + std::to_string(r.publication->number) + ")";
+  if (!r.report) return head + r.publication->version + " unchanged" + pub;
+  const DeliveryReport& d = *r.report;
+  return head + d.version + " " + std::string(outcome_name(d.outcome)) + pub + ", current " + or_none(d.current) +
+         ", previous " + or_none(d.previous);
+}
+
+// Sleeps `seconds`, waking early when a signal asks to stop.
+void wait_between_polls(int seconds) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!interrupt_requested() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+void setup_agent_pull(CLI::App& cmd, Context& ctx) {
+  struct Args {
+    PullOptions o;
+    std::string from, root;
+    std::vector<std::string> trust;
+    BundleArgs health;
+    int interval = 60;
+    bool once = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd.add_option("--from", a->from, "Data remote the bundles are published on: a URL or a remote's name")
+      ->required()
+      ->type_name("REMOTE");
+  cmd.add_option("--model", a->o.model, "Model name")->required();
+  cmd.add_option("--stage", a->o.stage, "Stage to follow, e.g. prod")->required();
+  cmd.add_option("--root", a->root, "Device root directory")->required()->type_name("DIR");
+  cmd.add_option("--trust", a->trust, "Accept bundles signed by this public key (repeatable)")->type_name("KEY");
+  cmd.add_option("--interval", a->interval, "Seconds between polls")->check(CLI::Range(1, 86400))->capture_default_str();
+  cmd.add_flag("--once", a->once, "Poll once and exit with its result");
+  cmd.add_option("--retain", a->o.delivery.retain, "Versions to keep per model")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  add_health_options(cmd, a->health);
+  ctx.on_run(&cmd, [&ctx, a] {
+    PullOptions o = a->o;
+    o.root = a->root;
+    o.trusted = trusted_keys(a->trust);
+    o.delivery.health = health_from_args(a->health);
+    o.delivery.health_runner = health_runner_with_http();
+    RemoteSpec spec = publication_remote_spec(ctx, a->from);
+    std::unique_ptr<Remote> remote = open_remote(spec);
+    auto& out = ctx.out();
+    if (a->once) {
+      auto progress = out.progress();
+      PullResult r = pull_once(*remote, o, *progress);
+      if (r.report && r.report->outcome == DeliveryOutcome::rolled_back) ctx.exit_status = 1;
+      out.result(pull_json(o, r), [&] {
+        out.line(pull_line(o, r));
+        if (r.report && r.report->health && !r.report->health->ok)
+          out.error("health check failed (" + r.report->health->detail + ")");
+      });
+      return;
+    }
+    out.note("following " + o.model + " " + o.stage + " on " + remote->properties().display + " every " +
+             std::to_string(a->interval) + " s (Ctrl-C stops)");
+    out.flush();
+    NullProgress quiet;
+    while (!interrupt_requested()) {
+      try {
+        PullResult r = pull_once(*remote, o, quiet);
+        if (r.changed) out.note(pull_line(o, r));
+      } catch (const Error& e) {
+        if (e.code() == Errc::interrupted) break;
+        out.error(e.what());  // the next poll tries again
+      }
+      out.flush();
+      wait_between_polls(a->interval);
+    }
+    out.note("stopped");
+  });
+}
+
 void setup_serve(CLI::App& cmd, Context& ctx) {
   struct Args {
     AgentServerOptions o;
@@ -156,18 +250,24 @@ void setup_agent(CLI::App& cmd, Context& ctx) {
   cmd.footer(
       "The device side of `mlops deploy`. `serve` receives bundles over HTTPS (mTLS and/or a bearer\n"
       "token) and activates them; `activate`, `status` and `rollback` act on a device root directly\n"
-      "(`mlops deploy` runs them over SSH). Every bundle must be signed by a --trust key and every\n"
-      "file must match its hash before anything is switched.\n\n"
+      "(`mlops deploy` runs them over SSH). `pull` is for devices nobody can reach (NAT): it polls a\n"
+      "data remote for the newest bundle `mlops bundle publish` put in a stage\n"
+      "(bundles/NAME/STAGE/N.json naming bundles/NAME/SHA256.mlbundle), downloads it when it changed\n"
+      "and installs it; ROOT/.pull/NAME@STAGE.json remembers what was handled. Every bundle must be\n"
+      "signed by a --trust key and every file must match its hash before anything is switched.\n\n"
       "Example:\n"
       "  mlops agent serve --root /srv/models --listen 0.0.0.0:8443 --tls-cert server.crt \\\n"
       "      --tls-key server.key --client-ca ca.crt --trust release.pub\n"
-      "  mlops agent activate --root /srv/models --trust release.pub churn-1.2.0.mlbundle");
+      "  mlops agent activate --root /srv/models --trust release.pub churn-1.2.0.mlbundle\n"
+      "  mlops agent pull --from s3://models/project --model churn --stage prod --root /srv/models \\\n"
+      "      --trust release.pub --interval 300");
   cmd.require_subcommand(1);
   setup_activate(*cmd.add_subcommand("activate", "Verify, install and activate a bundle in a device root"), ctx);
   setup_local_status(*cmd.add_subcommand("status", "Show what is active in a device root"), ctx);
   setup_local_rollback(*cmd.add_subcommand("rollback", "Switch a model in a device root back to its previous version"),
                        ctx);
   setup_serve(*cmd.add_subcommand("serve", "Receive and activate bundles over HTTPS"), ctx);
+  setup_agent_pull(*cmd.add_subcommand("pull", "Follow a stage: install the bundles published to it on a data remote"), ctx);
 }
 
 }  // namespace mlops::cli

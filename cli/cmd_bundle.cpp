@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "bundle_common.hpp"
+#include "bundle_publication_io.hpp"
+#include "model_common.hpp"
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "core/signing_key_store.hpp"
@@ -65,8 +67,12 @@ void setup_bundle(CLI::App& cmd, Context& ctx) {
       "A bundle is a tar: version, manifest.json, manifest.minisig (minisign-compatible Ed25519\n"
       "signature of the manifest), payload.tar.zst. A tracked path is bundled as its pointer file\n"
       "records it (from the cache); any other file or directory as it is on disk.\n\n"
+      "`publish` puts a bundle on a data remote as the newest of a stage, for devices that follow the\n"
+      "stage with `mlops agent pull`: bundles/NAME/SHA256.mlbundle and bundles/NAME/STAGE/N.json (see\n"
+      "`mlops agent`). Devices verify the signature with their own keys.\n\n"
       "Example:\n  mlops bundle create models/churn --version 1.2.0 --health-cmd './selftest'\n"
-      "  mlops bundle verify churn-1.2.0.mlbundle\n  mlops bundle inspect churn-1.2.0.mlbundle --json");
+      "  mlops bundle verify churn-1.2.0.mlbundle\n  mlops bundle inspect churn-1.2.0.mlbundle --json\n"
+      "  mlops bundle publish churn --stage prod --to storage");
   cmd.require_subcommand(1);
 
   auto a = std::make_shared<BundleArgs>();
@@ -126,6 +132,37 @@ void setup_bundle(CLI::App& cmd, Context& ctx) {
     BundleReader reader(*inspect_file);
     const BundleHeader& h = reader.read_header();
     ctx.out().result(manifest_json(h), [&] { print_manifest(ctx.out(), h); });
+  });
+
+  auto p = std::make_shared<std::pair<BundleArgs, std::string>>();
+  CLI::App* publish = cmd.add_subcommand("publish", "Put a bundle on a data remote as the newest of a stage");
+  publish->add_option("bundle", p->first.path, "Bundle file, a path to bundle first, or a registered NAME@VERSION")
+      ->required();
+  publish->add_option("--to", p->second, "Data remote: a configured remote's name or a URL (default: core.remote)")
+      ->type_name("REMOTE");
+  add_bundle_options(*publish, p->first);
+  ctx.on_run(publish, [&ctx, p] {
+    const BundleArgs& args = p->first;
+    std::string stage = args.stage;
+    if (stage.empty() && !is_bundle_file(args.path) && args.path.find('#') != std::string::npos)
+      stage = parse_model_ref(args.path).stage;
+    if (stage.empty())
+      throw Error(Errc::usage, "name the stage to publish to: --stage STAGE (or NAME#STAGE for a registered model)");
+    std::optional<ScratchDir> scratch;
+    fs::path bundle = args.path;
+    if (!is_bundle_file(bundle)) bundle = build_bundle(ctx, args, scratch.emplace().path()).file;
+    RemoteSpec spec = publication_remote_spec(ctx, p->second);
+    std::unique_ptr<Remote> remote = open_remote(spec);
+    PublishResult r = publish_bundle(*remote, bundle, stage);
+    const Publication& pub = r.publication;
+    json doc{{"name", pub.name},     {"version", pub.version}, {"stage", pub.stage},
+             {"remote", remote->properties().display}, {"bundle", pub.bundle},   {"sha256", pub.sha256.hex()},
+             {"publication", pub.number}, {"unchanged", r.unchanged}};
+    auto& out = ctx.out();
+    out.result(doc, [&] {
+      out.line(pub.name + " " + pub.version + (r.unchanged ? " is already" : " published as") + " the newest of " +
+               pub.stage + " on " + remote->properties().display + " (publication " + std::to_string(pub.number) + ")");
+    });
   });
 }
 

@@ -78,6 +78,10 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
       "is bundled first (see `mlops bundle create`), and so is a registered model version:\n"
       "NAME@VERSION, NAME#STAGE or NAME --stage STAGE. Exit status: the first failure's (5: a\n"
       "signature or hash mismatch, 1: a failed health check or other failure).\n\n"
+      "Over ssh:// the device runs `mlops agent` when it has mlops (target.NAME.mlops_path), else a\n"
+      "POSIX-shell program that needs only sh, tar, sha256sum, readlink and mv -T (and curl or wget\n"
+      "for a --health-url): the bundle is verified here and its payload sent as a plain tar with\n"
+      "the manifest's sha256sum list; docs/edge.md shows what runs on the device.\n\n"
       "Example:\n  mlops deploy churn-1.2.0.mlbundle --to edge1,edge2\n  mlops deploy churn --stage prod --to edge1\n"
       "  mlops deploy status --to edge1\n  mlops deploy rollback churn --to edge1");
 

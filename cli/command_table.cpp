@@ -39,7 +39,7 @@ constexpr std::array kCommands{
     Command{"bundle", "Make, verify and inspect signed model bundles", setup_bundle},
     Command{"target", "Manage edge targets that bundles are deployed to: add, list, remove", setup_target},
     Command{"deploy", "Deliver a bundle to edge targets and activate it; status, rollback", setup_deploy},
-    Command{"agent", "Receive and activate bundles on an edge device: serve, activate, status, rollback",
+    Command{"agent", "Receive and activate bundles on an edge device: serve, activate, status, rollback, pull",
             setup_agent},
     Command{"keys", "Manage the Ed25519 keys that sign bundles: generate, list, export", setup_keys},
     Command{"doctor", "Show versions, paths, link types and configured remotes", setup_doctor},

@@ -85,6 +85,11 @@ class BundleReader {
   // With `dest` (which must not exist) the files are written below it,
   // fsynced, with the manifest's modes; on any failure `dest` is removed.
   void read_payload(const std::optional<std::filesystem::path>& dest, Progress& progress);
+  // Writes the payload after the header, decompressed, to `out` (created,
+  // not replaced): the plain tar the payload entry holds, byte for byte, for
+  // a device that has tar but no zstd. Checks nothing inside it: verify the
+  // bundle with read_payload() first. Returns the tar's SHA-256.
+  Hash write_payload_tar(const std::filesystem::path& out);
 
  private:
   struct Impl;

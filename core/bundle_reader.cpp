@@ -99,6 +99,20 @@ struct BundleReader::Impl {
     return e;
   }
 
+  // The payload entry's data, through zstd, as a tar (or, `raw`, as the
+  // plain bytes it decompresses to), reading from `nested`.
+  ArchiveReader open_payload(Nested& nested, bool raw) {
+    expect_entry("payload.tar.zst");
+    ArchiveReader inner(archive_read_new());
+    archive* in = inner.get();
+    if (!in || archive_read_support_filter_zstd(in) != ARCHIVE_OK ||
+        (raw ? archive_read_support_format_raw(in) : archive_read_support_format_tar(in)) != ARCHIVE_OK)
+      throw Error(Errc::failure, "cannot read " + name + ": " + archive_message(in));
+    if (archive_read_open(in, &nested, nullptr, nested_read, nullptr) != ARCHIVE_OK)
+      throw bad("the payload is not a zstd-compressed tar: " + archive_message(in));
+    return inner;
+  }
+
   std::string small_entry(const std::string& expected, uint64_t max) {
     archive_entry* e = expect_entry(expected);
     if (archive_entry_size(e) < 0 || static_cast<uint64_t>(archive_entry_size(e)) > max)
@@ -154,14 +168,9 @@ MinisignPublicKey BundleReader::verify_header(const std::vector<MinisignPublicKe
 
 void BundleReader::read_payload(const std::optional<fs::path>& dest, Progress& progress) {
   const BundleManifest& m = read_header().manifest;
-  impl_->expect_entry("payload.tar.zst");
   Nested nested{impl_->outer.get()};
-  ArchiveReader inner(archive_read_new());
+  ArchiveReader inner = impl_->open_payload(nested, false);
   archive* in = inner.get();
-  if (!in || archive_read_support_filter_zstd(in) != ARCHIVE_OK || archive_read_support_format_tar(in) != ARCHIVE_OK)
-    throw Error(Errc::failure, "cannot read " + impl_->name + ": " + archive_message(in));
-  if (archive_read_open(in, &nested, nullptr, nested_read, nullptr) != ARCHIVE_OK)
-    throw impl_->bad("the payload is not a zstd-compressed tar: " + archive_message(in));
 
   if (dest) {
     std::error_code ec;
@@ -242,6 +251,29 @@ void BundleReader::read_payload(const std::optional<fs::path>& dest, Progress& p
     fsync_dir(*dest);
   }
   guard.keep = true;
+}
+
+Hash BundleReader::write_payload_tar(const fs::path& out) {
+  read_header();
+  Nested nested{impl_->outer.get()};
+  ArchiveReader inner = impl_->open_payload(nested, true);
+  archive* in = inner.get();
+  archive_entry* e = nullptr;
+  if (archive_read_next_header(in, &e) != ARCHIVE_OK)
+    throw impl_->bad("the payload is not zstd-compressed: " + archive_message(in));
+  UniqueFd fd(::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd) throw_errno("cannot create " + out.string());
+  Hasher hasher;
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    check_interrupted();
+    la_ssize_t n = archive_read_data(in, buf.data(), buf.size());
+    if (n < 0) throw impl_->bad("the payload is corrupt: " + archive_message(in));
+    if (n == 0) break;
+    hasher.update(buf.data(), static_cast<size_t>(n));
+    write_all(fd.get(), buf.data(), static_cast<size_t>(n), out);
+  }
+  return hasher.finish();
 }
 
 }  // namespace mlops

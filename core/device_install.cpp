@@ -53,41 +53,18 @@ bool is_version_dir(const fs::directory_entry& e) {
          !(n.size() > kPartial.size() && n.compare(n.size() - kPartial.size(), kPartial.size(), kPartial) == 0);
 }
 
-// Drops the oldest installed versions beyond `retain`, never current or
-// previous (they count towards `retain`). Oldest by the recorded install
-// time, then by the directory's mtime (installs within one second).
+// Drops what versions_to_prune() chooses, recording each removal.
 std::vector<std::string> prune(const fs::path& model, ModelStatus& s, int retain) {
-  struct Candidate {
-    std::string version, installed;
-    fs::file_time_type mtime;
-  };
-  std::vector<Candidate> others;
-  size_t kept = 0;
+  std::vector<VersionDir> dirs;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(model, ec)) {
-    if (!is_version_dir(e)) continue;
-    std::string v = e.path().filename().string();
-    if (v == s.current || v == s.previous) {
-      ++kept;
-      continue;
-    }
-    auto it = s.versions.find(v);
-    others.push_back({v, it == s.versions.end() ? "" : it->second.installed, e.last_write_time(ec)});
-  }
-  std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
-    return a.installed != b.installed ? a.installed > b.installed : a.mtime > b.mtime;
-  });
-  std::vector<std::string> removed;
-  size_t keep = static_cast<size_t>(std::max(retain, 1));
-  for (const auto& c : others) {
-    if (kept < keep) {
-      ++kept;
-      continue;
-    }
-    fs::remove_all(model / c.version);
-    s.versions.erase(c.version);
-    s.record("remove", c.version, {}, "retention keeps " + std::to_string(keep));
-    removed.push_back(c.version);
+  for (const auto& e : fs::directory_iterator(model, ec))
+    if (is_version_dir(e))
+      dirs.push_back({e.path().filename().string(), e.last_write_time(ec).time_since_epoch().count()});
+  std::vector<std::string> removed = versions_to_prune(dirs, s, retain);
+  for (const auto& v : removed) {
+    fs::remove_all(model / v);
+    s.versions.erase(v);
+    s.record("remove", v, {}, "retention keeps " + std::to_string(std::max(retain, 1)));
   }
   if (!removed.empty()) fsync_dir(model);
   return removed;
@@ -106,6 +83,33 @@ ModelStatus load(const fs::path& model, const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<std::string> versions_to_prune(const std::vector<VersionDir>& dirs, const ModelStatus& s, int retain) {
+  struct Candidate {
+    std::string version, installed;
+    int64_t rank;
+  };
+  std::vector<Candidate> others;
+  size_t kept = 0;
+  for (const auto& d : dirs) {
+    if (d.version == s.current || d.version == s.previous) {
+      ++kept;
+      continue;
+    }
+    auto it = s.versions.find(d.version);
+    others.push_back({d.version, it == s.versions.end() ? "" : it->second.installed, d.rank});
+  }
+  std::sort(others.begin(), others.end(), [](const auto& a, const auto& b) {
+    return a.installed != b.installed ? a.installed > b.installed : a.rank > b.rank;
+  });
+  std::vector<std::string> removed;
+  size_t keep = static_cast<size_t>(std::max(retain, 1));
+  for (const auto& c : others) {
+    if (kept < keep) ++kept;
+    else removed.push_back(c.version);
+  }
+  return removed;
+}
 
 std::string_view outcome_name(DeliveryOutcome o) {
   switch (o) {
@@ -142,6 +146,7 @@ DeliveryReport DeviceRoot::deliver(const fs::path& bundle, const std::vector<Min
   RepoLock lock(model / ".lock", o.lock_timeout, "model " + m.name + " on " + root_.string());
   ModelStatus s = load(model, m.name);
   const std::optional<std::string> old_current = s.current, old_previous = s.previous;
+  const std::string old_since = s.since;
   fs::path dir = model / m.version;
   std::string content = bundle_content_digest(m.files).str();
 
@@ -189,6 +194,7 @@ DeliveryReport DeviceRoot::deliver(const fs::path& bundle, const std::vector<Min
         set_or_remove_link(model, "previous", old_previous);
         s.current = old_current;
         s.previous = old_previous;
+        s.since = old_since;
         s.record("health-failed", m.version, old_current.value_or(""), r.health->detail);
         r.outcome = DeliveryOutcome::rolled_back;
       }

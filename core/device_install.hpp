@@ -66,6 +66,19 @@ struct DeliveryReport {
   uint64_t bytes_sent = 0, bytes_resumed = 0;
 };
 
+// A version directory under a model, with how recently it was written
+// (a larger rank is newer), for the retention rule.
+struct VersionDir {
+  std::string version;
+  int64_t rank = 0;
+};
+
+// The versions retention drops from `dirs`: the oldest beyond `retain` (by
+// the install time `s` records, then by rank), never current or previous,
+// which count towards `retain`. One rule for DeviceRoot and for the SSH
+// transport's POSIX-shell fallback, which plans its removals here.
+std::vector<std::string> versions_to_prune(const std::vector<VersionDir>& dirs, const ModelStatus& s, int retain);
+
 class DeviceRoot {
  public:
   // `root` must be an existing directory: Error(usage) naming it otherwise.

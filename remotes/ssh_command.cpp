@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "core/paths.hpp"
+#include "core/text.hpp"
 #include "core/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -200,6 +201,43 @@ std::string shell_quote(const std::string& text) {
     else out += c;
   }
   return out + "'";
+}
+
+std::string last_line(const std::string& text) {
+  std::string t = trim(text);
+  auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+Errc errc_from_exit(int status) {
+  for (Errc e : {Errc::failure, Errc::usage, Errc::remote, Errc::integrity, Errc::interrupted})
+    if (static_cast<int>(e) == status) return e;
+  return Errc::remote;
+}
+
+std::string SshCommand::append_file(const fs::path& file, const std::string& part, uint64_t from, Progress& progress,
+                                    bool sha256) const {
+  uint64_t size = fs::file_size(file);
+  if (from > size) from = 0;
+  std::string dir = part.substr(0, part.rfind('/'));
+  std::string cmd = "mkdir -p " + shell_quote(dir) + " && " + (from == 0 ? "cat > " : "cat >> ") + shell_quote(part) +
+                    " && wc -c < " + shell_quote(part);
+  if (sha256) cmd += " && sha256sum < " + shell_quote(part);
+  progress.start("upload " + file.filename().string(), size, true);
+  progress.advance(from);
+  SshUpload up{file, from, size - from};
+  SshCommandResult r = run(cmd, &up, &progress);
+  progress.finish();
+  if (r.exit_status != 0)
+    throw Error(Errc::remote, what_ + ": cannot write " + part + " on the device: " + last_line(r.err));
+  auto lines = split(trim(r.out), '\n');
+  uint64_t got = 0;
+  if (lines.empty() || !parse_u64(trim(lines[0]), got) || got != size)
+    throw Error(Errc::remote, what_ + ": " + part + " holds " + (lines.empty() ? "?" : trim(lines[0])) +
+                                  " bytes after the upload, not " + std::to_string(size) + "; run the deploy again");
+  if (!sha256) return {};
+  if (lines.size() != 2) throw Error(Errc::remote, what_ + ": no SHA-256 of " + part + " from the device: " + r.out);
+  return trim(lines[1]).substr(0, 64);
 }
 
 }  // namespace mlops

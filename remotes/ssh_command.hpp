@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/progress.hpp"
 #include "ssh_session.hpp"
 
@@ -39,6 +40,13 @@ class SshCommand {
   SshCommandResult run(const std::string& command, const SshUpload* upload = nullptr,
                        Progress* progress = nullptr) const;
 
+  // Appends bytes [from, end) of `file` to `part` on the host (creating its
+  // directory), so an upload interrupted earlier continues where it stopped,
+  // then checks that `part` holds the whole file: Error(remote) otherwise.
+  // With `sha256`, returns the SHA-256 (hex) the host computes of `part`.
+  std::string append_file(const std::filesystem::path& file, const std::string& part, uint64_t from,
+                          Progress& progress, bool sha256 = false) const;
+
   // The ssh argument vector before the remote command (for messages and tests).
   std::vector<std::string> argv() const;
   const SshSettings& settings() const { return settings_; }
@@ -51,5 +59,11 @@ class SshCommand {
 
 // `text` as one word for a POSIX shell: 'it'\''s'.
 std::string shell_quote(const std::string& text);
+
+// The last line of a command's output (its error message, usually).
+std::string last_line(const std::string& text);
+// The Errc whose exit code a remote mlops (or the shell fallback) exited
+// with; Errc::remote for any other status.
+Errc errc_from_exit(int status);
 
 }  // namespace mlops

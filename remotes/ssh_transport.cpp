@@ -6,7 +6,8 @@
 //   with mlops on the device: `mlops agent activate --root <root> --sha256 <hex>
 //     --trust <key>... <incoming file>` — the same DeviceRoot code as every
 //     other transport, verifying the signature and every hash again there;
-//   without it: the POSIX-shell fallback of ssh_fallback.hpp.
+//   without it: the POSIX-shell fallback of ssh_fallback.hpp (so are
+//   `deploy status` and `deploy rollback`).
 //
 // The device trusts the keys of the target's configuration, as a file://
 // target does: whoever may log in there could change the files anyway.
@@ -20,6 +21,7 @@
 #include "core/text.hpp"
 #include "delivery_transports.hpp"
 #include "ssh_command.hpp"
+#include "ssh_fallback.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -27,54 +29,28 @@ using nlohmann::json;
 namespace mlops {
 namespace {
 
-Errc errc_from_exit(int status) {
-  for (Errc e : {Errc::failure, Errc::usage, Errc::remote, Errc::integrity, Errc::interrupted})
-    if (static_cast<int>(e) == status) return e;
-  return Errc::remote;
-}
-
-std::string last_line(const std::string& text) {
-  std::string t = trim(text);
-  auto nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
 class SshTransport final : public DeliveryTransport {
  public:
   SshTransport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted)
       : ssh_(resolve_ssh_settings(spec, home_dir()), "target '" + spec.name + "'"),
         what_("target '" + spec.name + "'"),
         mlops_(spec.option("mlops_path", "mlops")),
-        trusted_(std::move(trusted)) {
+        trusted_(std::move(trusted)),
+        fallback_(ssh_, what_) {
     if (ssh_.settings().root.empty())
       throw Error(Errc::usage, what_ + ": the URL " + spec.url.text + " names no device root (ssh://host/<root>)");
   }
 
   DeliveryReport deliver(const fs::path& bundle, const DeliveryOptions& o, Progress& progress) override {
-    BundleHeader header = verify_bundle_locally(bundle, trusted_, progress);
+    BundleManifest m = BundleReader(bundle).read_header().manifest;
     const std::string& root = ssh_.settings().root;
+    Probe p = probe({root + "/" + incoming_name(m), root + "/" + ShellFallback::upload_name(m)});
+    if (!p.agent) return fallback_.deliver(bundle, trusted_, o, p.part_sizes[1], p.url_tool, progress);
+
+    BundleHeader header = verify_bundle_locally(bundle, trusted_, progress);
     std::string part = root + "/" + incoming_name(header.manifest);
-    uint64_t size = fs::file_size(bundle);
-
-    // mode LF size-of-part LF
-    SshCommandResult probe = ssh_.run(
-        "test -d " + shell_quote(root) + " || { echo 'no such directory: " + root + "' >&2; exit 3; }; " +
-        "if command -v " + shell_quote(mlops_) + " >/dev/null 2>&1; then echo agent; else echo shell; fi; " +
-        "if [ -f " + shell_quote(part) + " ]; then wc -c < " + shell_quote(part) + "; else echo 0; fi");
-    if (probe.exit_status != 0)
-      throw Error(Errc::usage, what_ + ": the device root " + root + " is not a directory on " + ssh_.settings().host +
-                                   " (" + last_line(probe.err) + ")");
-    auto lines = split(trim(probe.out), '\n');
-    uint64_t have = 0;
-    if (lines.size() != 2 || !parse_u64(trim(lines[1]), have))
-      throw Error(Errc::remote, what_ + ": unexpected answer to the probe: " + probe.out);
-    bool agent = trim(lines[0]) == "agent";
-
-    if (!agent)
-      throw Error(Errc::usage, what_ + ": " + mlops_ + " is not installed on the device; install it there or set "
-                                   "the target's mlops_path");
-    uint64_t from = have > size ? 0 : have;
-    upload(bundle, part, from, size, progress);
+    uint64_t size = fs::file_size(bundle), from = p.part_sizes[0] > size ? 0 : p.part_sizes[0];
+    ssh_.append_file(bundle, part, from, progress);
     DeliveryReport r = activate_with_agent(part, header, hash_file(bundle).hex(), o);
     r.bytes_resumed = from;
     r.bytes_sent = size - from;
@@ -83,12 +59,14 @@ class SshTransport final : public DeliveryTransport {
 
   ModelStatus rollback(const std::string& name, const DeliveryOptions&) override {
     check_bundle_name(name, "model name");
+    if (!probe({}).agent) return fallback_.rollback(name);
     json doc = run_agent("rollback --root " + shell_quote(ssh_.settings().root) + " " + shell_quote(name));
     return parse_status(doc);
   }
 
   std::vector<ModelStatus> status(const std::string& name) override {
     if (!name.empty()) check_bundle_name(name, "model name");
+    if (!probe({}).agent) return fallback_.status(name);
     json doc = run_agent("status --root " + shell_quote(ssh_.settings().root) + (name.empty() ? "" : " " + shell_quote(name)));
     std::vector<ModelStatus> out;
     if (!doc.contains("models") || !doc["models"].is_array())
@@ -98,24 +76,38 @@ class SshTransport final : public DeliveryTransport {
   }
 
  private:
-  // Appends bytes [from, size) of `bundle` to `part` on the device, then
-  // checks that it holds `size` bytes. A partial upload (killed, link lost)
-  // stays there for the next run to continue.
-  void upload(const fs::path& bundle, const std::string& part, uint64_t from, uint64_t size, Progress& progress) {
-    std::string dir = part.substr(0, part.rfind('/'));
-    std::string cmd = "mkdir -p " + shell_quote(dir) + " && " + (from == 0 ? "cat > " : "cat >> ") +
-                      shell_quote(part) + " && wc -c < " + shell_quote(part);
-    progress.start("upload " + bundle.filename().string(), size, true);
-    progress.advance(from);
-    SshUpload up{bundle, from, size - from};
-    SshCommandResult r = ssh_.run(cmd, &up, &progress);
-    progress.finish();
-    uint64_t got = 0;
+  struct Probe {
+    bool agent = false;
+    bool url_tool = false;  // curl or wget, for a health URL checked without mlops
+    std::vector<uint64_t> part_sizes;
+  };
+
+  // One round trip: is the root there, is mlops, is curl or wget, and how
+  // much of each of `parts` an earlier upload left.
+  Probe probe(const std::vector<std::string>& parts) {
+    const std::string& root = ssh_.settings().root;
+    // agent|shell LF curl|wget|none LF then the size of each part, one a line
+    std::string cmd = "test -d " + shell_quote(root) + " || { echo 'no such directory: " + root + "' >&2; exit 3; }; " +
+                      "if command -v " + shell_quote(mlops_) + " >/dev/null 2>&1; then echo agent; else echo shell; fi; " +
+                      "if command -v curl >/dev/null 2>&1; then echo curl; elif command -v wget >/dev/null 2>&1; "
+                      "then echo wget; else echo none; fi";
+    for (const auto& part : parts)
+      cmd += "; if [ -f " + shell_quote(part) + " ]; then wc -c < " + shell_quote(part) + "; else echo 0; fi";
+    SshCommandResult r = ssh_.run(cmd);
     if (r.exit_status != 0)
-      throw Error(Errc::remote, what_ + ": cannot write " + part + " on the device: " + last_line(r.err));
-    if (!parse_u64(trim(r.out), got) || got != size)
-      throw Error(Errc::remote, what_ + ": " + part + " holds " + trim(r.out) + " bytes after the upload, not " +
-                                    std::to_string(size) + "; run the deploy again");
+      throw Error(Errc::usage, what_ + ": the device root " + root + " is not a directory on " + ssh_.settings().host +
+                                   " (" + last_line(r.err) + ")");
+    auto lines = split(trim(r.out), '\n');
+    if (lines.size() != 2 + parts.size()) throw Error(Errc::remote, what_ + ": unexpected answer to the probe: " + r.out);
+    Probe p;
+    p.agent = trim(lines[0]) == "agent";
+    p.url_tool = trim(lines[1]) != "none";
+    for (size_t i = 2; i < lines.size(); ++i) {
+      uint64_t have = 0;
+      if (!parse_u64(trim(lines[i]), have)) throw Error(Errc::remote, what_ + ": unexpected answer to the probe: " + r.out);
+      p.part_sizes.push_back(have);
+    }
+    return p;
   }
 
   DeliveryReport activate_with_agent(const std::string& part, const BundleHeader& h, const std::string& sha256,
@@ -167,6 +159,7 @@ class SshTransport final : public DeliveryTransport {
   std::string what_;
   std::string mlops_;
   std::vector<MinisignPublicKey> trusted_;
+  ShellFallback fallback_;
 };
 
 }  // namespace

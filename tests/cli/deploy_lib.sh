@@ -58,3 +58,84 @@ delivery_cases() {
   m 0 --json deploy status --to "$t"
   json_check 'd["targets"][0]["models"][0]["current"] == "1" and d["targets"][0]["models"][0]["history"][-1]["event"] == "rollback"'
 }
+
+# health_server_start DIR: a plain HTTP server on 127.0.0.1 serving DIR, for
+# health URLs (a file there answers 200, a missing one 404); sets
+# HEALTH_URL to its base URL. Stopped with the suite (EXIT trap, chained).
+health_server_start() {
+  local port
+  port=$(free_port)
+  mkdir -p "$1"
+  python3 -m http.server --bind 127.0.0.1 --directory "$1" "$port" >"$T/health_server.log" 2>&1 &
+  echo $! >"$T/health_server.pids"
+  local previous=""
+  if [ -n "$(trap -p EXIT)" ]; then
+    eval "set -- $(trap -p EXIT)"
+    previous=$3
+  fi
+  # shellcheck disable=SC2064
+  trap "stop_pids '$T/health_server.pids'; ${previous:-:}" EXIT
+  wait_port "$port" || skip "python3 -m http.server did not start"
+  HEALTH_URL=http://127.0.0.1:$port
+}
+
+# health_url_cases TARGET: a health URL checked on the device: a 200 keeps
+# the new version, a 404 rolls it back and fails the deploy.
+health_url_cases() {
+  local t=$1
+  health_server_start "$T/www"
+  echo ok >"$T/www/ok"
+  make_version 7
+  m 0 --json deploy "$T/churn-7.mlbundle" --to "$t" --health-url "$HEALTH_URL/ok" --health-timeout 5
+  json_check 'd["targets"][0]["outcome"] == "activated" and d["targets"][0]["health"]["ok"]'
+  check "$t: current 7 after a healthy URL" test "$(readlink "$DEV/churn/current")" = 7
+  make_version 8
+  m 1 deploy "$T/churn-8.mlbundle" --to "$t" --health-url "$HEALTH_URL/missing" --health-timeout 5
+  has_err "health check of churn 8 failed"
+  has_err "404"
+  check "$t: still 7 after an unhealthy URL" test "$(readlink "$DEV/churn/current")" = 7
+}
+
+# resumed_upload_case TARGET V PART: a 6 MB version V deployed over a slow
+# link (an ssh ProxyCommand) is killed once PART, its upload on the device,
+# holds a megabyte; the next deploy resumes it. Leaves that deploy's JSON in
+# $OUT and the final size of the upload in $UPLOAD_SIZE.
+resumed_upload_case() {
+  local t=$1 v=$2 part=$3 before pid status
+  before=$(readlink "$DEV/churn/current")
+  make_version "$v" 6000000
+  mkdir -p "$HOME/.ssh"
+  printf 'Host 127.0.0.1\n  ProxyCommand python3 %s %%h %%p 1500000\n' "$MLOPS_SOURCE_DIR/tests/cli/slow_proxy.py" >"$HOME/.ssh/config"
+  "$MLOPS" deploy "$T/churn-$v.mlbundle" --to "$t" >"$T/killed.out" 2>"$T/killed.err" &
+  pid=$!
+  for _ in $(seq 200); do
+    [ "$(stat -c %s "$part" 2>/dev/null || echo 0)" -gt 1000000 ] && break
+    sleep 0.05
+  done
+  kill -TERM $pid
+  wait $pid
+  status=$?
+  check "$t: the interrupted deploy exits 130 ($status)" test $status = 130
+  UPLOAD_SIZE=$(stat -c %s "$part" 2>/dev/null || echo 0)
+  check "$t: a part of the upload is on the device ($UPLOAD_SIZE bytes)" test "$UPLOAD_SIZE" -gt 0 -a "$UPLOAD_SIZE" -lt 6000000
+  check "$t: still $before after the interrupted deploy" test "$(readlink "$DEV/churn/current")" = "$before"
+  rm "$HOME/.ssh/config"
+  m 0 --json deploy "$T/churn-$v.mlbundle" --to "$t"
+  json_check "d['targets'][0]['outcome'] == 'activated' and 0 < d['targets'][0]['transfer']['resumed']"
+  check "$t: v$v bytes" cmp -s "$DEV/churn/current/weights.bin" "$T/weights-$v"
+  check "$t: no upload left after the resumed deploy" test -z "$(ls -A "$DEV/.incoming")"
+}
+
+# ssh_device MLOPS_PATH: for the ssh:// suites (which source
+# tests/services/sshd.sh): a loopback sshd, a device root $DEV, a signing
+# key, and a repository (cwd) whose target `edge` reaches $DEV at $URL with
+# target.edge.mlops_path MLOPS_PATH.
+ssh_device() {
+  sshd_start "$T/sshd"
+  DEV="$T/device"
+  mkdir -p "$DEV"
+  URL="ssh://$SSHD_USER@127.0.0.1:$SSHD_PORT$DEV"
+  run 0 "$MLOPS" -q keys generate
+  new_repo "$T/repo"
+  m 0 target add edge "$URL" --identity "$SSHD_KEY" --known-hosts "$SSHD_KNOWN_HOSTS" --mlops-path "$1"
+}

@@ -191,3 +191,27 @@ TEST_CASE("a stale partial unpack is replaced by the next delivery", "[device_in
   CHECK_FALSE(fs::exists(dev.root / "churn/1.partial"));
   CHECK(dev.link("current") == "1");
 }
+
+TEST_CASE("retention drops the oldest versions but never current or previous", "[device]") {
+  ModelStatus s;
+  s.current = "4";
+  s.previous = "1";
+  s.versions["1"].installed = "2024-01-01T00:00:01Z";
+  s.versions["2"].installed = "2024-01-01T00:00:02Z";
+  s.versions["3"].installed = "2024-01-01T00:00:03Z";
+  s.versions["4"].installed = "2024-01-01T00:00:04Z";
+  std::vector<VersionDir> dirs{{"1", 0}, {"2", 0}, {"3", 0}, {"4", 0}};
+  CHECK(versions_to_prune(dirs, s, 3) == std::vector<std::string>{"2"});
+  CHECK(versions_to_prune(dirs, s, 2) == std::vector<std::string>{"3", "2"});
+  CHECK(versions_to_prune(dirs, s, 1) == std::vector<std::string>{"3", "2"});  // current and previous stay
+  CHECK(versions_to_prune(dirs, s, 4).empty());
+}
+
+TEST_CASE("retention orders versions installed in the same second by rank", "[device]") {
+  ModelStatus s;
+  s.current = "c";
+  std::vector<VersionDir> dirs{{"c", 9}, {"old", 1}, {"new", 5}, {"unknown", 3}};
+  for (const auto& d : dirs) s.versions[d.version].installed = "2024-01-01T00:00:00Z";
+  s.versions.erase("unknown");  // no record: older than any recorded install
+  CHECK(versions_to_prune(dirs, s, 2) == std::vector<std::string>{"old", "unknown"});
+}
