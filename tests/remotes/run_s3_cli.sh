@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # push / clone / pull end to end through the real binary against Ceph RGW
 # (real SigV4 checks); a corrupted object on the server is refused (exit 5)
-# and a wrong secret fails with exit 4 naming the remote, never the secret.
+# and a wrong secret fails with exit 4 naming the remote, never the secret,
+# in push as in `doctor`.
 # Skipped (125) when Ceph cannot run here.
 . "$MLOPS_SOURCE_DIR/tests/remotes/push_pull.sh"
 . "$MLOPS_SOURCE_DIR/tests/services/lib.sh"
@@ -28,9 +29,16 @@ corrupt_remote_key() {
 push_pull_suite
 
 cd "$T/origin"
+m 0 --json doctor
+json_check 'd["remotes"][0]["ok"] and len(d["remotes"][0]["checks"]) == 4'
 m 0 remote modify store secret_access_key Wrong-Secret-000
 m 4 push
 has_err "store"
+no_err "Wrong-Secret-000"
+m 4 --json doctor
+json_check 'not d["remotes"][0]["ok"] and "access denied" in d["remotes"][0]["problem"]'
+has_err "remote 'store' failed its check"
+no_out "Wrong-Secret-000"
 no_err "Wrong-Secret-000"
 
 finish
