@@ -59,8 +59,11 @@ Plan make_plan(Remote& remote, RemoteCatalog& catalog, const std::function<bool(
     std::vector<PackEntry> entries = catalog.entries_of(pack);
     std::vector<PackEntry> live;
     uint64_t live_bytes = kPackHeaderSize;
-    for (const auto& e : entries)
-      if (is_live(e.hash)) live.push_back(e), live_bytes += stored_size(e);
+    for (const auto& e : entries) {
+      if (!is_live(e.hash)) continue;
+      live.push_back(e);
+      live_bytes += stored_size(e);
+    }
     uint64_t size = catalog.pack_size(pack);
     if (!live.empty() && static_cast<double>(live_bytes) >= threshold * static_cast<double>(size)) {
       for (const auto& e : live) held.insert(e.hash);
@@ -86,14 +89,14 @@ Plan make_plan(Remote& remote, RemoteCatalog& catalog, const std::function<bool(
   return plan;
 }
 
-// Copies the live objects of the rewritten packs into new packs under
-// `tmp`, re-hashing each; returns the published packs with their entries.
 struct NewPack {
   std::string name;
   uint64_t size;
   std::vector<PackEntry> entries;
 };
 
+// Copies the live objects of the rewritten packs into new packs under
+// `o.tmp_dir`, re-hashing each; returns the published packs.
 std::vector<NewPack> copy_live(Remote& remote, const Plan& plan, const RemoteGcOptions& o) {
   std::vector<NewPack> out;
   std::unique_ptr<PackWriter> writer;
@@ -144,6 +147,9 @@ RemoteGcStats gc_remote(Remote& remote, RemoteCatalog& catalog, const std::funct
   if (o.dry_run) return stats;
 
   // 1. New packs, complete with their indexes, before anything is deleted.
+  // The tmp dir is ours alone (the caller holds the repository lock), so
+  // whatever an interrupted gc left there goes.
+  fs::remove_all(o.tmp_dir);
   fs::create_directories(o.tmp_dir);
   uint64_t to_copy = 0;
   for (const auto& r : plan.packs)
@@ -182,6 +188,7 @@ RemoteGcStats gc_remote(Remote& remote, RemoteCatalog& catalog, const std::funct
     }
   });
   catalog.refresh();  // forgets the deleted packs and their cached indexes
+  fs::remove_all(o.tmp_dir);
   return stats;
 }
 

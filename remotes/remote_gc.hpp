@@ -35,7 +35,7 @@ struct RemoteGcOptions {
   double repack_below_live_fraction = 0.5;
   bool dry_run = false;  // count only: nothing is read beyond indexes, nothing written
   int jobs = 1;
-  std::filesystem::path tmp_dir;  // new packs are built here
+  std::filesystem::path tmp_dir;  // new packs are built here; emptied first and removed after
   Progress* progress = nullptr;
 };
 
