@@ -14,6 +14,7 @@
 #include "core/workspace.hpp"
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
+#include "remotes/remote_lock.hpp"
 #include "remote_session.hpp"
 #include "remotes/remote_codec.hpp"
 #include "run_sync.hpp"
@@ -120,6 +121,8 @@ void setup_push(CLI::App& cmd, Context& ctx) {
     auto roots = roots_for(ctx, *a, workspace);
     if (*run_outs) append_run_outs(ws, roots);
     RemoteSession session(ctx, a->remote, a->jobs);
+    // Shared: pushes run side by side, but never beside a `gc --remote`.
+    RemoteLock remote_lock(*session.remote, LockKind::shared, "push");
     auto progress = ctx.out().progress();
     int level = compress_level(session.spec);
     Transfer t(ws.store(), *session.remote, *session.catalog, ws.repo().tmp_dir() / "push", session.jobs(),

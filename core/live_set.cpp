@@ -14,12 +14,15 @@ void LiveSet::add(const TreeRef& root) {
     Hash h = todo.back();
     todo.pop_back();
     if (!walked_.insert(h).second) continue;
-    if (!store_.contains(h)) {
+    std::optional<std::string> bytes;
+    if (store_.contains(h)) bytes = store_.get_bytes(h);
+    else if (fallback_) bytes = fallback_(h);
+    if (!bytes) {
       missing_.insert(h);
       continue;
     }
     // A corrupt manifest throws (integrity): gc must not guess what it kept.
-    Tree tree = parse_tree(store_.get_bytes(h), h.str());
+    Tree tree = parse_tree(*bytes, h.str());
     for (const auto& e : tree.entries) {
       live_.insert(e.hash);
       if (e.kind == EntryKind::dir) todo.push_back(e.hash);

@@ -7,11 +7,11 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <random>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
+#include "random_name.hpp"
 #include "uri_codec.hpp"
 #include "xml_lite.hpp"
 
@@ -25,14 +25,6 @@ constexpr const char* kPropfindBody =
     "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
     "<D:propfind xmlns:D=\"DAV:\"><D:prop><D:resourcetype/><D:getcontentlength/></D:prop></D:propfind>\n";
 
-std::string random_suffix() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  uint64_t x = rng();
-  for (int i = 0; i < 16; ++i, x >>= 4) s += kHex[x & 0xF];
-  return s;
-}
 
 // "/a/b/" -> "/a/"; "/" -> "".
 std::string parent_dir(const std::string& dir) {
@@ -187,7 +179,7 @@ Status HttpRemote::put_file(const std::string& key, const fs::path& src) {
 }
 
 Status HttpRemote::upload(const std::string& key, BodySource& body) {
-  const std::string tmp = key + ".tmp." + random_suffix();
+  const std::string tmp = key + ".tmp." + random_hex16();
   HttpRequest put;
   put.url = url_of(tmp);
   put.body = &body;

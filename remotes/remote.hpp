@@ -6,7 +6,13 @@
 //                           zstd-compressed (remote_codec.hpp)
 //   packs/<hex>.pack        a pack of small objects (core/pack_file.hpp format)
 //   packs/<hex>.idx         its index (remote_layout.hpp), written after the pack
+//   run-refs/<run id>       a run's record object (cli/run_sync.hpp)
+//   runs/ab/<key>           a run-cache entry (core/run_cache.hpp)
+//   locks/<16 hex>          a push's or gc's lock object (remote_lock.hpp)
+//   tmp/doctor-<16 hex>     `mlops doctor`'s probe, deleted right after
 //
+// Only content-addressed keys (sha256/, packs/) are ever deleted by gc
+// (remote_gc.hpp); the others belong to the commands that write them.
 // Keys use "/" separators and never start with "/". Writes are atomic where
 // the protocol allows (temp + rename), and writing a key that already exists
 // is success: same name, same bytes. Retry, concurrency limits and dry-run

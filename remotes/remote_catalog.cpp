@@ -1,5 +1,8 @@
 #include "remote_catalog.hpp"
 
+#include <algorithm>
+#include <unordered_set>
+
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "remote_layout.hpp"
@@ -19,17 +22,22 @@ void RemoteCatalog::load(const std::string& pack, const std::string& index_bytes
 void RemoteCatalog::refresh() {
   auto listed = take(remote_.list("packs/"));
   std::unordered_map<std::string, uint64_t> pack_sizes;
-  std::vector<std::string> indexes;
+  std::unordered_set<std::string> indexes;
   for (const auto& e : listed) {
     std::string name = fs::path(e.key).filename().string();
     if (name.ends_with(".pack")) pack_sizes[name] = e.size;
-    else if (name.ends_with(".idx")) indexes.push_back(name);
+    else if (name.ends_with(".idx")) indexes.insert(name);
   }
+  forget_vanished(pack_sizes, indexes);
   fs::create_directories(dir_);
-  for (const auto& idx : indexes) {
-    std::string pack = idx.substr(0, idx.size() - 4) + ".pack";
-    auto size = pack_sizes.find(pack);
-    if (size == pack_sizes.end() || sizes_.count(pack)) continue;  // no pack (yet), or known
+  unindexed_.clear();
+  for (const auto& [pack, size] : pack_sizes) {
+    std::string idx = pack.substr(0, pack.size() - 5) + ".idx";
+    if (!indexes.count(idx)) {
+      unindexed_.push_back({pack_key(pack), size});
+      continue;
+    }
+    if (sizes_.count(pack)) continue;
     fs::path cached = dir_ / idx;
     std::string bytes;
     std::error_code ec;
@@ -40,8 +48,38 @@ void RemoteCatalog::refresh() {
       write_file_atomic(cached, bytes);
     }
     load(pack, bytes, remote_.properties().display + "/packs/" + idx);
-    sizes_[pack] = size->second;
+    sizes_[pack] = size;
   }
+}
+
+// Packs deleted on the remote (by a gc, here or elsewhere) leave the catalog
+// and the local index cache, so nothing is believed present that is gone.
+void RemoteCatalog::forget_vanished(const std::unordered_map<std::string, uint64_t>& packs,
+                                    const std::unordered_set<std::string>& indexes) {
+  std::unordered_set<std::string> gone;
+  for (const auto& [pack, size] : sizes_)
+    if (!packs.count(pack) || !indexes.count(pack.substr(0, pack.size() - 5) + ".idx")) gone.insert(pack);
+  if (!gone.empty()) {
+    for (const auto& p : gone) sizes_.erase(p);
+    std::erase_if(objects_, [&](const auto& kv) { return gone.count(kv.second.pack) > 0; });
+  }
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.ends_with(".idx") && !indexes.count(name)) fs::remove(it->path(), ec);
+  }
+}
+
+std::vector<std::string> RemoteCatalog::pack_names() const {
+  std::vector<std::string> out;
+  for (const auto& [pack, size] : sizes_) out.push_back(pack);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<PackEntry> RemoteCatalog::entries_of(const std::string& pack) const {
+  std::string idx = pack.substr(0, pack.size() - 5) + ".idx";
+  return parse_index(read_file(dir_ / idx), remote_.properties().display + "/packs/" + idx);
 }
 
 const RemotePacked* RemoteCatalog::find(const Hash& h) const {

@@ -3,10 +3,12 @@
 // index files, which are immutable and so cached locally under
 // .mlops/tmp/remotes/<name>/ and fetched only when new ones appear. One
 // listing of packs/ plus the new indexes answers "what is there" for every
-// small object; large objects are asked about in batches.
+// small object; large objects are asked about in batches. A refresh also
+// drops the cached indexes of packs the remote no longer has (gc --remote).
 #include <filesystem>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/digest.hpp"
@@ -32,13 +34,22 @@ class RemoteCatalog {
   // Records a pack this process uploaded (and caches its index).
   void add(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries, const std::string& index_bytes);
   size_t packs() const { return sizes_.size(); }
+  // The indexed packs, by name; their entries, read from the cached index.
+  std::vector<std::string> pack_names() const;
+  std::vector<PackEntry> entries_of(const std::string& pack) const;
+  // Packs listed without an index: uploads in progress, or left by a killed
+  // push or gc. Their objects are not in the catalog.
+  const std::vector<RemoteEntry>& unindexed() const { return unindexed_; }
 
  private:
   void load(const std::string& pack, const std::string& index_bytes, const std::string& origin);
+  void forget_vanished(const std::unordered_map<std::string, uint64_t>& packs,
+                       const std::unordered_set<std::string>& indexes);
   Remote& remote_;
   std::filesystem::path dir_;
   std::unordered_map<Hash, RemotePacked, HashHasher> objects_;
   std::unordered_map<std::string, uint64_t> sizes_;
+  std::vector<RemoteEntry> unindexed_;
 };
 
 // Throws the failure as an Error: Errc::remote for every kind (exit 4).

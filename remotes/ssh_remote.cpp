@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 #include "core/error.hpp"
 #include "core/paths.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
+#include "random_name.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,14 +27,6 @@ std::optional<std::string> invalid_key(const std::string& key) {
   for (const auto& part : split(key, '/'))
     if (part == "..") return "key '" + key + "' leaves the remote's directory";
   return std::nullopt;
-}
-
-std::string random_suffix() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (uint64_t x = rng(), i = 0; i < 16; ++i, x >>= 4) s += hex[x & 15];
-  return s;
 }
 
 size_t append_to_string(char* data, size_t size, size_t n, void* out) {
@@ -264,7 +256,7 @@ size_t read_from_source(char* buf, size_t size, size_t n, void* p) {
 
 Status SshRemote::upload(const std::string& key, uint64_t size, const Reader& read) {
   if (auto bad = invalid_key(key)) return invalid(*bad);
-  std::string temp = key + ".tmp." + random_suffix();
+  std::string temp = key + ".tmp." + random_hex16();
   auto s = lease();
   Source source{&read, {}};
   SList publish;

@@ -17,6 +17,25 @@ configure_remote() {  # configure_remote: in the current repo, remote "store" as
 
 tree_sum() { (cd "$1" && find . -type f -exec sha256sum {} + | sort | sha256sum); }
 
+# random_files DIR PREFIX COUNT BYTES: DIR/PREFIX00… with fresh random bytes.
+random_files() {
+  python3 -c 'import os, sys
+d, p, n, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+os.makedirs(d, exist_ok=True)
+for i in range(n):
+    with open(f"{d}/{p}{i:02}", "wb") as fh: fh.write(os.urandom(size))' "$@"
+}
+
+# clone_and_pull SRC DST: a fresh git clone of SRC at DST (as cwd), its
+# remote configured again (local-only settings such as secrets do not travel
+# with git), then `mlops pull`.
+clone_and_pull() {
+  run 0 git clone -q "$1" "$2"
+  cd "$2" || return 1
+  "$MLOPS" -q remote remove store && configure_remote
+  m 0 pull
+}
+
 push_pull_suite() {
   new_repo "$T/origin"
   python3 - <<'PY'
@@ -39,11 +58,7 @@ PY
   m 0 status --exit-code
 
   # A fresh clone plus pull reproduces every byte.
-  run 0 git clone -q "$T/origin" "$T/clone"
-  cd "$T/clone"
-  # Local-only settings (secrets) do not travel with git: set them again.
-  "$MLOPS" -q remote remove store && configure_remote
-  m 0 pull
+  clone_and_pull "$T/origin" "$T/clone"
   check "clone has identical data" test "$(tree_sum data)" = "$(tree_sum "$T/origin/data")"
   check "clone has identical model" cmp -s model.bin "$T/origin/model.bin"
   m 0 status --exit-code

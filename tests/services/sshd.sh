@@ -9,6 +9,9 @@
 #                      before). Calls `skip` when sshd is missing or will
 #                      not start.
 #   sshd_stop          stops it now (idempotent).
+#   sshd_kill          KILLs the server and every session it serves, at
+#                      once (a crashed server, for failure tests).
+#   sshd_restart       starts it again on the same port, keys and config.
 #
 # The server knows only its own client key (authorized_keys in DIR), allows
 # only the calling user, serves SFTP in-process (internal-sftp) and never
@@ -65,14 +68,40 @@ EOF
     skip "sshd rejects the test configuration: $(tail -1 "$SSHD_DIR/sshd.log")"
   # Foreground (-D) with output in a file: a runner that pipes our stdout
   # would otherwise wait for the daemon.
-  "$SSHD_BIN" -D -e -f "$SSHD_DIR/sshd_config" >>"$SSHD_DIR/sshd.log" 2>&1 &
-  echo $! >"$SSHD_DIR/pids"
+  _sshd_run
   _sshd_chain_exit_trap
   if ! wait_port "$SSHD_PORT"; then
     cat "$SSHD_DIR/sshd.log" >&2
     skip "sshd did not start on 127.0.0.1:$SSHD_PORT"
   fi
   export SSHD_PORT SSHD_USER SSHD_KEY SSHD_KNOWN_HOSTS SSHD_HOST_PUB SSHD_DIR
+}
+
+_sshd_run() {
+  "$SSHD_BIN" -D -e -f "$SSHD_DIR/sshd_config" >>"$SSHD_DIR/sshd.log" 2>&1 &
+  echo $! >"$SSHD_DIR/pids"
+}
+
+# The pids of PID's descendants, deepest last.
+_sshd_descendants() {
+  local child
+  for child in $(ps -o pid= --ppid "$1"); do
+    echo "$child"
+    _sshd_descendants "$child"
+  done
+}
+
+sshd_kill() {
+  local server
+  server=$(cat "$SSHD_DIR/pids")
+  kill -STOP "$server" 2>/dev/null  # no new sessions while its children die
+  kill -9 $(_sshd_descendants "$server") "$server" 2>/dev/null
+  return 0
+}
+
+sshd_restart() {
+  _sshd_run
+  wait_port "$SSHD_PORT" || { cat "$SSHD_DIR/sshd.log" >&2; return 1; }
 }
 
 sshd_stop() {

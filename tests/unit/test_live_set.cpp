@@ -46,3 +46,23 @@ TEST_CASE("everything below a tree manifest is live; missing manifests are count
   CHECK(from_scan.contains(hash_bytes("3")));
   CHECK(from_scan.missing_trees() == 0);
 }
+
+TEST_CASE("manifests the store lacks are read from the fallback source", "[live_set]") {
+  TempDir d;
+  ObjectStore store(d / "cache");
+  Tree remote_only{{file("r", "remote bytes")}};
+  std::string bytes = serialize_tree(remote_only);
+  Hash h = hash_bytes(bytes);
+  int asked = 0;
+  LiveSet live(store, [&](const Hash& want) -> std::optional<std::string> {
+    ++asked;
+    if (want == h) return bytes;
+    return std::nullopt;
+  });
+  live.add(TreeRef{EntryKind::dir, h, 1});
+  CHECK(live.contains(hash_bytes("remote bytes")));
+  CHECK(live.missing_trees() == 0);
+  live.add(TreeRef{EntryKind::dir, hash_bytes("nowhere"), 1});
+  CHECK(live.missing_trees() == 1);
+  CHECK(asked == 2);
+}
