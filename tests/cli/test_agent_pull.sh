@@ -56,7 +56,9 @@ json_check 'd["outcome"] == "activated" and d["current"] == "2.0.0" and d["previ
 check "v2 bytes" cmp -s "$DEV/churn/current/weights.bin" "$T/weights-2"
 
 # Nothing changed: a no-op that downloads nothing (the store's bundles are
-# moved away to prove it).
+# moved away to prove it). A second later, so the bundle built again from the
+# registry has another creation time and other bytes: the version decides.
+sleep 1
 m 0 --json bundle publish churn --stage prod --to storage
 json_check 'd["unchanged"] and d["publication"] == 2'
 before=$(tree_of)

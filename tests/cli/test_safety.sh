@@ -20,7 +20,11 @@ sha_before=$(cd big && find . -type f -exec sha256sum {} + | sort | sha256sum)
 strike() {
   "$MLOPS" add big >"$OUT" 2>"$ERR" &
   local pid=$!
-  sleep 0.3
+  # Strike once add is writing a pack: mid-run however fast the machine is.
+  for _ in $(seq 1000); do
+    compgen -G '.mlops/cache/packs/.incoming.pack.tmp.*' >/dev/null && break
+    sleep 0.005
+  done
   if kill -0 "$pid" 2>/dev/null; then ok; else fail "add finished before it could be interrupted"; fi
   kill "-$1" "$pid" 2>/dev/null
   wait "$pid"
