@@ -44,6 +44,7 @@ class TerminalProgress final : public Progress {
     bytes_ = bytes;
     done_ = 0;
     last_ = {};
+    started_ = std::chrono::steady_clock::now();
     draw(true);
   }
   void advance(uint64_t n) override {
@@ -67,6 +68,13 @@ class TerminalProgress final : public Progress {
     auto fmt = [&](uint64_t v) { return bytes_ ? human_size(v) : std::to_string(v); };
     std::string text = "\r\033[K" + phase_ + ": " + fmt(d);
     if (total_) text += " / " + fmt(total_) + " (" + std::to_string(d * 100 / total_) + "%)";
+    // Rate and time left once there is a second of history to go by.
+    double elapsed = std::chrono::duration<double>(now - started_).count();
+    if (elapsed >= 1 && d > 0) {
+      double rate = d / elapsed;
+      text += ", " + fmt(static_cast<uint64_t>(rate)) + "/s";
+      if (total_ > d) text += ", " + std::to_string(static_cast<uint64_t>((total_ - d) / rate + 0.5)) + " s left";
+    }
     std::fputs(text.c_str(), stderr);
     std::fflush(stderr);
   }
@@ -76,6 +84,7 @@ class TerminalProgress final : public Progress {
   bool bytes_ = false;
   std::atomic<uint64_t> done_{0};
   std::chrono::steady_clock::time_point last_{};
+  std::chrono::steady_clock::time_point started_{};
 };
 
 class GithubGroupProgress final : public Progress {
