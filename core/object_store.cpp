@@ -120,39 +120,54 @@ bool ObjectStore::contains(const Hash& hash) const {
 
 bool ObjectStore::put_small(const Hash& hash, std::string_view data) {
   if (data.size() >= threshold_) return put_loose_bytes(hash, data);
+  return put_small_many({{hash, data}}) == 1;
+}
+
+size_t ObjectStore::put_small_many(const std::vector<SmallObject>& objects) {
   // A loose copy (stored when the threshold was lower) is not looked for: a
   // packed duplicate is harmless, and the probe would cost one failed path
   // walk per small object.
-  if (index_->contains(hash)) return false;
-  std::shared_ptr<OpenPack> full;
+  std::vector<Hash> hashes;
+  hashes.reserve(objects.size());
+  for (const auto& o : objects) hashes.push_back(o.hash);
+  std::vector<bool> indexed = index_->contains_many(hashes);
+  std::vector<std::shared_ptr<OpenPack>> full;
   std::optional<PackWriter::Spill> spill;
+  size_t stored = 0;
   {
     std::lock_guard lock(pack_mu_);
-    if (pending_contains_locked(hash)) return false;
-    if (!open_) open_ = std::make_shared<OpenPack>(OpenPack{std::make_unique<PackWriter>(packs_dir_), {}});
-    try {
-      open_->writer->append_buffered(hash, data);
-      open_->positions.emplace(hash, open_->writer->entries().size() - 1);
-    } catch (...) {
-      // Out of memory mid-entry: the pack is unusable, and objects already
-      // reported stored in it are lost, so flush() must fail.
-      if (!publish_error_) publish_error_ = std::current_exception();
-      open_.reset();
-      throw;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const SmallObject& o = objects[i];
+      if (indexed[i] || pending_contains_locked(o.hash)) continue;
+      if (!open_) open_ = std::make_shared<OpenPack>(OpenPack{std::make_unique<PackWriter>(packs_dir_), {}});
+      try {
+        open_->writer->append_buffered(o.hash, o.data);
+        open_->positions.emplace(o.hash, open_->writer->entries().size() - 1);
+      } catch (...) {
+        // Out of memory mid-entry: the pack is unusable, and objects already
+        // reported stored in it are lost, so flush() must fail.
+        if (!publish_error_) publish_error_ = std::current_exception();
+        open_.reset();
+        throw;
+      }
+      ++stored;
+      if (open_->writer->size() >= pack_size_) {
+        publishing_.push_back(open_);
+        full.push_back(std::move(open_));
+      }
     }
-    if (open_->writer->size() >= pack_size_) {
-      full = std::move(open_);
-      publishing_.push_back(full);
-    } else if (auto s = open_->writer->take_full_buffer()) {
-      spill.emplace(std::move(*s));
-    }
+    // One spill at most per call: a second one from the same writer would
+    // wait for the first's I/O slot. Callers keep batches well under the
+    // spill mark, so the buffer never outgrows its reserve.
+    if (open_)
+      if (auto s = open_->writer->take_full_buffer()) spill.emplace(std::move(*s));
   }
   // I/O happens outside the lock, so other threads keep appending while a
   // buffer is written or a full pack is hashed, fsynced and indexed. A failed
   // write fails the pack, and with it publish() and so flush().
   if (spill) spill->write();
-  if (full) publish(full);
-  return true;
+  for (const auto& f : full) publish(f);
+  return stored;
 }
 
 Hash ObjectStore::put_bytes(std::string_view data) {

@@ -138,10 +138,13 @@ struct PackIndex::Db {
 
 namespace {
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back if the scope is left by an exception.
+// BEGIN IMMEDIATE (or `begin`) ... COMMIT, rolled back if the scope is left
+// by an exception.
 class Transaction {
  public:
-  Transaction(sqlite3* db, const fs::path& path) : db_(db), path_(path) { exec("BEGIN IMMEDIATE"); }
+  Transaction(sqlite3* db, const fs::path& path, const char* begin = "BEGIN IMMEDIATE") : db_(db), path_(path) {
+    exec(begin);
+  }
   ~Transaction() {
     if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -229,6 +232,22 @@ bool PackIndex::contains(const Hash& hash) const {
   int rc = u.step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) db_->fail(rc, "look up " + hash.str());
   return rc == SQLITE_ROW;
+}
+
+std::vector<bool> PackIndex::contains_many(const std::vector<Hash>& hashes) const {
+  std::vector<bool> out(hashes.size(), false);
+  if (hashes.empty()) return out;
+  std::lock_guard lock(mu_);
+  Transaction read(db_->db, path_, "BEGIN");
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    Use u(db_->contains);
+    u.blob(1, hashes[i]);
+    int rc = u.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) db_->fail(rc, "look up " + hashes[i].str());
+    out[i] = rc == SQLITE_ROW;
+  }
+  read.commit();
+  return out;
 }
 
 std::optional<PackedLocation> PackIndex::find(const Hash& hash) const {

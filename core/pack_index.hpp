@@ -52,6 +52,9 @@ class PackIndex {
   bool recreated() const { return recreated_; }
 
   bool contains(const Hash& hash) const;
+  // The same for many, in one read transaction: outside one, every statement
+  // takes and drops the database's read lock.
+  std::vector<bool> contains_many(const std::vector<Hash>& hashes) const;
   std::optional<PackedLocation> find(const Hash& hash) const;
   std::vector<IndexedPack> packs() const;
   std::vector<PackEntry> entries_of(const std::string& pack) const;

@@ -129,6 +129,15 @@ void StateIndex::record(const std::string& path, const FileStat& st, const Hash&
   if (pending_.size() >= kRecordBatch) write_pending_locked();
 }
 
+void StateIndex::record(std::vector<Record>& records) {
+  int64_t now = now_ns();
+  std::lock_guard lock(mu_);
+  for (auto& r : records) {
+    pending_.emplace_back(std::move(r.path), Entry{r.st, r.hash, now});
+    if (pending_.size() >= kRecordBatch) write_pending_locked();
+  }
+}
+
 void StateIndex::flush() {
   std::lock_guard lock(mu_);
   write_pending_locked();

@@ -65,6 +65,13 @@ class StateIndex {
   // lookup() once its batch is written and its prefix preloaded again (a
   // scan preloads its prefix first), so memory stays flat on huge trees.
   void record(const std::string& path, const FileStat& st, const Hash& hash);
+  struct Record {
+    std::string path;
+    FileStat st;
+    Hash hash;
+  };
+  // Many at once, under one lock (a scan's threads would contend per file).
+  void record(std::vector<Record>& records);
   void flush();
 
  private:

@@ -153,9 +153,27 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
   std::exception_ptr failure;
   std::mutex failure_mu;
   uint64_t threshold = opt_.store ? opt_.store->pack_threshold() : (1u << 20);
+  // Each worker hands small objects to the store, and stat records to the
+  // state index, in batches: per file, the locks of both are contended.
+  constexpr size_t kBatchBytes = 1 << 20, kBatchCount = 512;
   auto worker = [&] {
     std::string buf;
     Hasher hasher;
+    std::vector<std::pair<Hash, std::string>> batch;  // small objects read, not yet stored
+    size_t batch_bytes = 0;
+    std::vector<StateIndex::Record> records;
+    auto flush_batch = [&] {
+      if (!batch.empty()) {
+        std::vector<ObjectStore::SmallObject> objects;
+        objects.reserve(batch.size());
+        for (const auto& [h, data] : batch) objects.push_back({h, data});
+        opt_.store->put_small_many(objects);
+      }
+      batch.clear();
+      batch_bytes = 0;
+      state_.record(records);
+      records.clear();
+    };
     try {
       for (size_t i; (i = next++) < work.size();) {
         check_interrupted();
@@ -175,7 +193,13 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
           hasher.update(buf.data(), buf.size());
           node->hash = hasher.finish();
           node->size = buf.size();
-          if (opt_.store) opt_.store->put_small(node->hash, buf);
+          if (opt_.store && buf.size() >= threshold) {
+            opt_.store->put_small(node->hash, buf);  // grew past the threshold since the stat
+          } else if (opt_.store) {
+            batch_bytes += buf.size();
+            batch.emplace_back(node->hash, std::move(buf));
+            buf = std::string();
+          }
         } else if (opt_.store) {
           auto r = opt_.store->put_file(abs);
           node->hash = r.hash;
@@ -190,8 +214,10 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
         // open file is as good as the path's: a file renamed over it meanwhile
         // has another inode, which the next lookup will not match.
         if (!after) after = stat_file(abs);
-        if (after && *after == node->st) state_.record(path, node->st, node->hash);
+        if (after && *after == node->st) records.push_back({path, node->st, node->hash});
+        if (batch_bytes >= kBatchBytes || batch.size() >= kBatchCount || records.size() >= kBatchCount) flush_batch();
       }
+      flush_batch();
     } catch (...) {
       std::lock_guard lock(failure_mu);
       if (!failure) failure = std::current_exception();

@@ -115,16 +115,23 @@ std::string RemoteLock::write_new() {
 
 // Locks are written once (some protocols cannot overwrite atomically), so a
 // refresh is a new lock object followed by removing the old one.
+//
+// The mutex is released for the requests: the destructor takes it to say
+// stop, and must not wait behind a slow or stalled remote for that.
 void RemoteLock::refresh_loop() {
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, kRefreshEvery, [this] { return stopping_; })) {
+    std::string old = key_;
+    lock.unlock();
+    std::optional<std::string> fresh;
     try {
-      std::string fresh = write_new();
-      (void)remote_.remove(key_);
-      key_ = fresh;
+      fresh = write_new();
+      (void)remote_.remove(old);
     } catch (const Error&) {
       // The remote is failing; the operation holding the lock will notice.
     }
+    lock.lock();
+    if (fresh) key_ = *fresh;
   }
 }
 
