@@ -14,6 +14,9 @@
 #                   start here.
 #   rgw_stop        stops them now (SIGKILL: the state is throwaway).
 #
+# RGW_MEMSTORE_BYTES sets the OSD's in-memory capacity (default 1 GiB); once
+# it is full, writes stall.
+#
 # Listeners: monitor and radosgw on free ports, the OSD on Ceph's 6800-7300
 # range, all on 127.0.0.1.
 
@@ -68,7 +71,7 @@ mon data = $rgw_dir/mon.a
 [osd]
 osd data = $rgw_dir/osd.\$id
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = ${RGW_MEMSTORE_BYTES:-1073741824}
 osd max object name len = 460
 osd max object namespace len = 64
 [client.rgw.a]
