@@ -15,17 +15,11 @@
 using namespace mlops;
 using mlops::test::code_of;
 using mlops::test::random_bytes;
+using mlops::test::compressible_text;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string text(size_t n, int seed = 0) {
-  std::string s;
-  while (s.size() < n) s += "step " + std::to_string(s.size() % 1013 + seed) + " loss 0.125 lr 3e-4\n";
-  s.resize(n);
-  return s;
-}
 
 RemoteSpec spec_with(const std::string& compress) {
   RemoteSpec s;
@@ -66,7 +60,7 @@ TEST_CASE("remote.NAME.compress gives a zstd level", "[remote_codec]") {
 }
 
 TEST_CASE("pack entries are compressed only when that shrinks them", "[remote_codec]") {
-  std::string t = text(20000), r = random_bytes(20000, 7);
+  std::string t = compressible_text(20000), r = random_bytes(20000, 7);
   CHECK(encode_entry(t, 3).encoding == kEncodingZstd);
   CHECK(encode_entry(t, 3).payload.size() < t.size() / 4);
   CHECK(encode_entry(r, 3).encoding == kEncodingRaw);
@@ -77,7 +71,7 @@ TEST_CASE("pack entries are compressed only when that shrinks them", "[remote_co
 
 TEST_CASE("a mixed pack reads back and enters the cache plain", "[remote_codec]") {
   TempDir d;
-  std::vector<std::string> objects = {text(5000), random_bytes(3000, 1), "", text(70000, 5)};
+  std::vector<std::string> objects = {compressible_text(5000), random_bytes(3000, 1), "", compressible_text(70000, 5)};
   fs::path pack = write_pack(d / "remote", objects, 3);
   PackScan scan = scan_pack(pack);
   REQUIRE(scan.good.size() == 4);
@@ -104,7 +98,7 @@ TEST_CASE("a mixed pack reads back and enters the cache plain", "[remote_codec]"
 
 TEST_CASE("a corrupt compressed pack entry is refused", "[remote_codec]") {
   TempDir d;
-  std::string t = text(50000);
+  std::string t = compressible_text(50000);
   fs::path pack = write_pack(d / "remote", {t}, 3);
   PackScan scan = scan_pack(pack);
   REQUIRE(scan.encoded == 1);
@@ -125,7 +119,7 @@ TEST_CASE("a corrupt compressed pack entry is refused", "[remote_codec]") {
 TEST_CASE("large objects: compressed when they shrink, decoded on the way in", "[remote_codec]") {
   TempDir d;
   fs::create_directories(d / "tmp");
-  std::string t = text(3 << 20), r = random_bytes(2 << 20, 9);
+  std::string t = compressible_text(3 << 20), r = random_bytes(2 << 20, 9);
   write_file_atomic(d / "text", t);
   write_file_atomic(d / "random", r);
   CHECK(compress_loose(d / "random", d / "tmp", 3) == nullptr);
@@ -154,7 +148,7 @@ TEST_CASE("large objects: compressed when they shrink, decoded on the way in", "
 TEST_CASE("a corrupt compressed large object is refused and nothing kept", "[remote_codec]") {
   TempDir d;
   fs::create_directories(d / "tmp");
-  std::string t = text(2 << 20, 3);
+  std::string t = compressible_text(2 << 20, 3);
   write_file_atomic(d / "text", t);
   auto copy = compress_loose(d / "text", d / "tmp", 3);
   REQUIRE(copy);
@@ -175,7 +169,7 @@ TEST_CASE("a corrupt compressed large object is refused and nothing kept", "[rem
 TEST_CASE("a raw object that starts with the compressed marker is still read", "[remote_codec]") {
   TempDir d;
   // Say, a tracked copy of a compressed object: marker, then valid zstd frames.
-  std::string tricky = std::string(kCompressedLooseMagic) + zstd_compress(text(4 << 20), 3);
+  std::string tricky = std::string(kCompressedLooseMagic) + zstd_compress(compressible_text(4 << 20), 3);
   write_file_atomic(d / "tricky.part", tricky);
   ObjectStore store(d / "cache", 1024);
   adopt_loose(store, d / "tricky.part", hash_bytes(tricky), "remote");
@@ -186,8 +180,8 @@ TEST_CASE("a raw object that starts with the compressed marker is still read", "
 // to a remote: a mixed pack and a compressed loose object. Readers must keep
 // reading them. MLOPS_WRITE_FIXTURES=1 writes them (once; never after a change).
 TEST_CASE("the compressed remote fixtures still read", "[remote_codec][fixture]") {
-  std::vector<std::string> packed = {"hello, mlops\n", text(4000, 1), ""};
-  std::string large = text(2 << 20, 2);
+  std::vector<std::string> packed = {"hello, mlops\n", compressible_text(4000, 1), ""};
+  std::string large = compressible_text(2 << 20, 2);
   if (const char* w = std::getenv("MLOPS_WRITE_FIXTURES"); w && std::string(w) == "1") {
     write_pack(fixture_dir(), packed, 3);
     TempDir d;

@@ -13,32 +13,27 @@
 using namespace mlops;
 using mlops::test::code_of;
 using mlops::test::random_bytes;
+using mlops::test::compressible_text;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string text(size_t n) {
-  std::string s;
-  while (s.size() < n) s += "epoch " + std::to_string(s.size() % 977) + " loss 0.25 accuracy 0.91\n";
-  s.resize(n);
-  return s;
-}
 
 UniqueFd create(const fs::path& p) { return UniqueFd(::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)); }
 
 }  // namespace
 
 TEST_CASE("zstd buffers round trip", "[zstd_codec]") {
-  for (const std::string& plain : {std::string(), text(100), text(3 << 20), random_bytes(5000, 1)}) {
+  for (const std::string& plain :
+       {std::string(), compressible_text(100), compressible_text(3 << 20), random_bytes(5000, 1)}) {
     std::string z = zstd_compress(plain, kDefaultZstdLevel);
     CHECK(zstd_decompress(z, plain.size(), "x") == plain);
   }
-  CHECK(zstd_compress(text(1 << 20), 1).size() < (1 << 18));
+  CHECK(zstd_compress(compressible_text(1 << 20), 1).size() < (1 << 18));
 }
 
 TEST_CASE("corrupt or oversized zstd data is an integrity error", "[zstd_codec]") {
-  std::string z = zstd_compress(text(100000), kDefaultZstdLevel);
+  std::string z = zstd_compress(compressible_text(100000), kDefaultZstdLevel);
   std::string cut = z.substr(0, z.size() / 2);
   CHECK(code_of([&] { zstd_decompress(cut, 1 << 20, "obj"); }) == Errc::integrity);
   std::string flipped = z;
@@ -51,7 +46,7 @@ TEST_CASE("corrupt or oversized zstd data is an integrity error", "[zstd_codec]"
 
 TEST_CASE("zstd streams between files round trip", "[zstd_codec]") {
   TempDir d;
-  std::string plain = text(5 << 20) + random_bytes(1 << 20, 2);
+  std::string plain = compressible_text(5 << 20) + random_bytes(1 << 20, 2);
   write_file_atomic(d / "plain", plain);
   {
     UniqueFd in = open_read(d / "plain");
@@ -78,6 +73,6 @@ TEST_CASE("zstd streams between files round trip", "[zstd_codec]") {
 
 TEST_CASE("random bytes are not worth compressing", "[zstd_codec]") {
   CHECK_FALSE(worth_compressing(random_bytes(1 << 20, 3), kDefaultZstdLevel));
-  CHECK(worth_compressing(text(1 << 20), kDefaultZstdLevel));
+  CHECK(worth_compressing(compressible_text(1 << 20), kDefaultZstdLevel));
   CHECK_FALSE(worth_compressing("", kDefaultZstdLevel));
 }
