@@ -147,7 +147,8 @@ void StateIndex::write_pending_locked() {
   if (pending_.empty()) return;
   SqliteTxn txn(*db_);
   if (!insert_stmt_)
-    insert_stmt_ = std::make_unique<SqliteStmt>(*db_, "INSERT OR REPLACE INTO state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    insert_stmt_ =
+        std::make_unique<SqliteStmt>(*db_, "INSERT OR REPLACE INTO state VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   SqliteStmt& ins = *insert_stmt_;
   for (const auto& [path, e] : pending_) {
     ins.bind(1, path)

@@ -114,7 +114,8 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     size_t cursor = 0;
     for (auto& n : names) {
       struct stat st {};
-      if (::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw_errno("cannot stat " + (abs / n).string());
+      if (::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        throw_errno("cannot stat " + (abs / n).string());
       counters_.files_stated++;
       EntryKind kind = kind_of(st, abs / n);
       Node& c = node.children.emplace_back(Node{std::move(n), kind, to_file_stat(st), {}, 0, 0, false, {}});
