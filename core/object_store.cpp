@@ -12,6 +12,7 @@
 
 #include "atomic_file.hpp"
 #include "error.hpp"
+#include "hashing_copy.hpp"
 #include "interrupt.hpp"
 #include "materialize.hpp"
 #include "pack_file.hpp"
@@ -24,7 +25,6 @@ namespace mlops {
 namespace {
 
 constexpr size_t kCopyChunk = size_t{1} << 20;
-constexpr uint64_t kWritebackWindow = uint64_t{8} << 20;
 constexpr size_t kMaxCachedPackFds = 64;
 
 [[noreturn]] void not_in_cache(const Hash& h) { throw Error(Errc::failure, "object " + h.str() + " is not in the cache"); }
@@ -261,24 +261,17 @@ ObjectStore::PutResult ObjectStore::put_large_file(int fd, const fs::path& src) 
   // Where the filesystem shares extents, clone first and hash the clone: one
   // read pass, no copy, and the hash describes exactly the bytes kept even if
   // the source changes meanwhile.
-  bool cloned = ::ioctl(tmp.fd(), FICLONE, fd) == 0;
-  int from = cloned ? tmp.fd() : fd;
+  if (::ioctl(tmp.fd(), FICLONE, fd) != 0) {
+    HashedCopy copy = copy_and_hash(fd, src, tmp.fd(), tmp.temp_path());
+    return {copy.hash, copy.size, publish_loose(tmp, copy.hash)};
+  }
   Hasher hasher;
-  uint64_t size = 0, synced = 0;
+  uint64_t size = 0;
   std::string buf(kCopyChunk, '\0');
-  for (;;) {
+  while (size_t n = read_full(tmp.fd(), buf.data(), buf.size(), tmp.temp_path())) {
     check_interrupted();
-    size_t n = read_full(from, buf.data(), buf.size(), cloned ? tmp.temp_path() : src);
-    if (n == 0) break;
     hasher.update(buf.data(), n);
-    if (!cloned) write_all(tmp.fd(), buf.data(), n, tmp.temp_path());
     size += n;
-    if (!cloned && size - synced >= kWritebackWindow) {
-      // Start writeback as we go, so the disk works while we read and hash
-      // and the final fsync has little left; a hint, hence unchecked.
-      ::sync_file_range(tmp.fd(), static_cast<off_t>(synced), static_cast<off_t>(size - synced), SYNC_FILE_RANGE_WRITE);
-      synced = size;
-    }
   }
   Hash h = hasher.finish();
   return {h, size, publish_loose(tmp, h)};
