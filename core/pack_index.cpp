@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -120,7 +121,15 @@ struct PackIndex::Db {
     return column_u64(u.get(), 0);
   }
   void insert_entries(uint64_t id, const std::vector<PackEntry>& entries) const {
-    for (const auto& e : entries) {
+    // In hash order: the objects table is a B-tree keyed by hash, and one
+    // sorted pass touches each of its pages once, where pack order (random
+    // hashes) revisited pages long evicted from SQLite's small page cache.
+    std::vector<const PackEntry*> sorted;
+    sorted.reserve(entries.size());
+    for (const auto& e : entries) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(), [](const PackEntry* a, const PackEntry* b) { return a->hash < b->hash; });
+    for (const PackEntry* ep : sorted) {
+      const PackEntry& e = *ep;
       Use u(insert_object);
       u.blob(1, e.hash).integer(2, id).integer(3, e.offset).integer(4, e.length);
       done(u, "insert object");

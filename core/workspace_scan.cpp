@@ -43,21 +43,58 @@ FileStat to_file_stat(const struct stat& st) {
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_size)};
 }
 
-// Reads a whole small file into `buf`; one spare byte detects growth since the
-// stat. Returns the file's stat after the read (fstat: no second path walk).
-FileStat read_all(const fs::path& path, std::string& buf, uint64_t expected) {
-  UniqueFd fd = open_read(path);
+// Reads a whole small file into `buf`, opened relative to its directory
+// (`dir`, or AT_FDCWD with an absolute `path`). Returns the file's stat after
+// the read (fstat: no second path walk). When one read(2) returns as many
+// bytes as that stat reports, the file is whole and no read to see end of file
+// is needed: a file changed meanwhile shows a new stat, which keeps it out of
+// the state index, and what is stored is what was read.
+FileStat read_all(int dir, const char* name, const fs::path& path, std::string& buf, uint64_t expected) {
+  int raw = ::openat(dir, name, O_RDONLY | O_CLOEXEC);
+  if (raw < 0) throw_errno("cannot open " + path.string());
+  UniqueFd fd(raw);
   buf.resize(expected + 1);
-  size_t got = read_full(fd.get(), buf.data(), buf.size(), path);
-  while (got == buf.size()) {
-    buf.resize(buf.size() * 2);
-    got += read_full(fd.get(), buf.data() + got, buf.size() - got, path);
-  }
-  buf.resize(got);
+  ssize_t first;
+  do first = ::read(fd.get(), buf.data(), buf.size());
+  while (first < 0 && errno == EINTR);
+  if (first < 0) throw_errno("cannot read " + path.string());
+  size_t got = static_cast<size_t>(first);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + path.string());
+  if (got != static_cast<uint64_t>(st.st_size)) {
+    for (;;) {
+      got += read_full(fd.get(), buf.data() + got, buf.size() - got, path);
+      if (got < buf.size()) break;
+      buf.resize(buf.size() * 2);
+    }
+    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + path.string());
+  }
+  buf.resize(got);
   return to_file_stat(st);
 }
+
+// A worker's handle on the directory of the files it reads: work comes in
+// directory order, so one open directory serves a run of files, and opening
+// each file by its name alone spares the kernel a walk of the whole path.
+class DirHandle {
+ public:
+  explicit DirHandle(const fs::path& root) : root_(root) {}
+  // The descriptor of directory `rel` (relative to the root, "" for the root).
+  int open(std::string_view rel) {
+    if (fd_ && rel == rel_) return fd_.get();
+    fs::path abs = rel.empty() ? root_ : root_ / rel;
+    int raw = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (raw < 0) throw_errno("cannot open directory " + abs.string());
+    fd_ = UniqueFd(raw);
+    rel_ = rel;
+    return raw;
+  }
+
+ private:
+  const fs::path& root_;
+  std::string rel_;
+  UniqueFd fd_;
+};
 
 Hash hash_stream(const fs::path& path, std::string& buf, Hasher& hasher) {
   UniqueFd fd = open_read(path);
@@ -163,6 +200,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     std::vector<std::pair<Hash, std::string>> batch;  // small objects read, not yet stored
     size_t batch_bytes = 0;
     std::vector<StateIndex::Record> records;
+    DirHandle dir(root_);
     auto flush_batch = [&] {
       if (!batch.empty()) {
         std::vector<ObjectStore::SmallObject> objects;
@@ -190,7 +228,11 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
           if (opt_.store) opt_.store->put_small(node->hash, target);
           node->size = target.size();
         } else if (node->st.size < threshold) {
-          after = read_all(abs, buf, node->st.size);
+          std::string_view file(path);
+          size_t slash = file.rfind('/');
+          std::string_view parent = slash == std::string_view::npos ? std::string_view() : file.substr(0, slash);
+          const char* name = slash == std::string_view::npos ? path : path + slash + 1;
+          after = read_all(dir.open(parent), name, abs, buf, node->st.size);
           hasher.update(buf.data(), buf.size());
           node->hash = hasher.finish();
           node->size = buf.size();
