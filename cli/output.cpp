@@ -47,6 +47,7 @@ class TerminalProgress final : public Progress {
     started_ = std::chrono::steady_clock::now();
     draw(true);
   }
+  void add_total(uint64_t n) override { total_ += n; }
   void advance(uint64_t n) override {
     done_ += n;
     std::unique_lock lock(mu_, std::try_to_lock);
@@ -64,23 +65,23 @@ class TerminalProgress final : public Progress {
     auto now = std::chrono::steady_clock::now();
     if (!force && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
-    uint64_t d = done_.load();
+    uint64_t d = done_.load(), total = total_.load();
     auto fmt = [&](uint64_t v) { return bytes_ ? human_size(v) : std::to_string(v); };
     std::string text = "\r\033[K" + phase_ + ": " + fmt(d);
-    if (total_) text += " / " + fmt(total_) + " (" + std::to_string(d * 100 / total_) + "%)";
+    if (total) text += " / " + fmt(total) + " (" + std::to_string(d * 100 / total) + "%)";
     // Rate and time left once there is a second of history to go by.
     double elapsed = std::chrono::duration<double>(now - started_).count();
     if (elapsed >= 1 && d > 0) {
       double rate = d / elapsed;
       text += ", " + fmt(static_cast<uint64_t>(rate)) + "/s";
-      if (total_ > d) text += ", " + std::to_string(static_cast<uint64_t>((total_ - d) / rate + 0.5)) + " s left";
+      if (total > d) text += ", " + std::to_string(static_cast<uint64_t>((total - d) / rate + 0.5)) + " s left";
     }
     std::fputs(text.c_str(), stderr);
     std::fflush(stderr);
   }
   std::mutex mu_;
   std::string phase_;
-  uint64_t total_ = 0;
+  std::atomic<uint64_t> total_{0};
   bool bytes_ = false;
   std::atomic<uint64_t> done_{0};
   std::chrono::steady_clock::time_point last_{};
@@ -94,6 +95,7 @@ class GithubGroupProgress final : public Progress {
     std::fprintf(stderr, "::group::%s\n", github_escape(phase).c_str());
     open_ = true;
   }
+  void add_total(uint64_t) override {}
   void advance(uint64_t) override {}
   void finish() override {
     if (open_) std::fputs("::endgroup::\n", stderr);

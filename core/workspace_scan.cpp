@@ -7,12 +7,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "error.hpp"
 #include "interrupt.hpp"
 #include "object_store.hpp"
+#include "scan_read.hpp"
 #include "unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -38,70 +42,170 @@ EntryKind kind_of(const struct stat& st, const fs::path& path) {
   throw Error(Errc::usage, "cannot track " + path.string() + ": not a regular file, directory or symbolic link");
 }
 
-FileStat to_file_stat(const struct stat& st) {
-  return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
-          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<uint64_t>(st.st_size)};
-}
+// Files to read, handed from the directory walk to the workers in batches of
+// a directory or so, so that reading starts while the walk goes on. Each
+// item is a node and the offset of its NUL-terminated relative path in the
+// batch's `paths`: one buffer per batch instead of a string per file.
+struct WorkBatch {
+  std::vector<std::pair<Node*, uint32_t>> items;
+  std::string paths;
+  uint64_t bytes = 0;
+};
 
-// Reads a whole small file into `buf`, opened relative to its directory
-// (`dir`, or AT_FDCWD with an absolute `path`). Returns the file's stat after
-// the read (fstat: no second path walk). When one read(2) returns as many
-// bytes as that stat reports, the file is whole and no read to see end of file
-// is needed: a file changed meanwhile shows a new stat, which keeps it out of
-// the state index, and what is stored is what was read.
-FileStat read_all(int dir, const char* name, const fs::path& path, std::string& buf, uint64_t expected) {
-  int raw = ::openat(dir, name, O_RDONLY | O_CLOEXEC);
-  if (raw < 0) throw_errno("cannot open " + path.string());
-  UniqueFd fd(raw);
-  buf.resize(expected + 1);
-  ssize_t first;
-  do first = ::read(fd.get(), buf.data(), buf.size());
-  while (first < 0 && errno == EINTR);
-  if (first < 0) throw_errno("cannot read " + path.string());
-  size_t got = static_cast<size_t>(first);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + path.string());
-  if (got != static_cast<uint64_t>(st.st_size)) {
-    for (;;) {
-      got += read_full(fd.get(), buf.data() + got, buf.size() - got, path);
-      if (got < buf.size()) break;
-      buf.resize(buf.size() * 2);
-    }
-    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + path.string());
-  }
-  buf.resize(got);
-  return to_file_stat(st);
-}
-
-// A worker's handle on the directory of the files it reads: work comes in
-// directory order, so one open directory serves a run of files, and opening
-// each file by its name alone spares the kernel a walk of the whole path.
-class DirHandle {
+class WorkQueue {
  public:
-  explicit DirHandle(const fs::path& root) : root_(root) {}
-  // The descriptor of directory `rel` (relative to the root, "" for the root).
-  int open(std::string_view rel) {
-    if (fd_ && rel == rel_) return fd_.get();
-    fs::path abs = rel.empty() ? root_ : root_ / rel;
-    int raw = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (raw < 0) throw_errno("cannot open directory " + abs.string());
-    fd_ = UniqueFd(raw);
-    rel_ = rel;
-    return raw;
+  void push(WorkBatch&& batch) {
+    {
+      std::lock_guard lock(mu_);
+      batches_.push_back(std::move(batch));
+    }
+    cv_.notify_one();
+  }
+  // The next batch; nothing once the queue is closed and drained.
+  std::optional<WorkBatch> pop() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !batches_.empty() || closed_; });
+    if (batches_.empty()) return std::nullopt;
+    WorkBatch b = std::move(batches_.front());
+    batches_.pop_front();
+    return b;
+  }
+  // No more batches: the walk is over, or failed and what is queued is dropped.
+  void close(bool drop) {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      if (drop) batches_.clear();
+    }
+    cv_.notify_all();
   }
 
  private:
-  const fs::path& root_;
-  std::string rel_;
-  UniqueFd fd_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<WorkBatch> batches_;
+  bool closed_ = false;
 };
 
-Hash hash_stream(const fs::path& path, std::string& buf, Hasher& hasher) {
-  UniqueFd fd = open_read(path);
-  buf.resize(1 << 20);
-  while (size_t n = read_full(fd.get(), buf.data(), buf.size(), path)) hasher.update(buf.data(), n);
-  return hasher.finish();
-}
+// One reading thread's state: it reads, hashes and stores the files of the
+// batches it takes, handing small objects to the store and stat records to
+// the state index in batches of its own (per file, the locks of both would
+// be contended).
+class FileWorker {
+ public:
+  FileWorker(const fs::path& root, StateIndex& state, const ScanOptions& opt, ScanCounters& counters)
+      : root_(root),
+        state_(state),
+        opt_(opt),
+        counters_(counters),
+        threshold_(opt.store ? opt.store->pack_threshold() : (1u << 20)),
+        dir_(root) {}
+
+  void process(const WorkBatch& batch, const std::atomic<bool>& failed) {
+    for (const auto& [node, offset] : batch.items) {
+      if (failed) return;
+      check_interrupted();
+      read_one(*node, batch.paths.data() + offset);
+    }
+  }
+
+  void flush() {
+    if (!objects_.empty()) {
+      std::vector<ObjectStore::SmallObject> objects;
+      objects.reserve(objects_.size());
+      for (const auto& [h, data] : objects_) objects.push_back({h, data});
+      opt_.store->put_small_many(objects);
+    }
+    objects_.clear();
+    object_bytes_ = 0;
+    state_.record(records_);
+    records_.clear();
+  }
+
+ private:
+  static constexpr size_t kBatchBytes = 1 << 20, kBatchCount = 512;
+
+  void read_one(Node& node, const char* path) {
+    fs::path abs = root_ / path;
+    std::optional<FileStat> after;  // the stat once read, to see if it changed meanwhile
+    if (node.kind == EntryKind::link) {
+      std::error_code ec;
+      std::string target = fs::read_symlink(abs, ec).string();
+      if (ec) throw Error(Errc::failure, "cannot read link " + abs.string() + ": " + ec.message());
+      node.hash = hash_bytes(target);
+      if (opt_.store) opt_.store->put_small(node.hash, target);
+      node.size = target.size();
+    } else if (node.st.size < threshold_) {
+      std::string_view file(path);
+      size_t slash = file.rfind('/');
+      std::string_view parent = slash == std::string_view::npos ? std::string_view() : file.substr(0, slash);
+      const char* name = slash == std::string_view::npos ? path : path + slash + 1;
+      after = read_small_file(dir_.open(parent), name, abs, buf_, node.st.size);
+      hasher_.update(buf_.data(), buf_.size());
+      node.hash = hasher_.finish();
+      node.size = buf_.size();
+      if (opt_.store && buf_.size() >= threshold_) {
+        opt_.store->put_small(node.hash, buf_);  // grew past the threshold since the stat
+      } else if (opt_.store) {
+        object_bytes_ += buf_.size();
+        objects_.emplace_back(node.hash, std::move(buf_));
+        buf_ = std::string();
+      }
+    } else if (opt_.store) {
+      auto r = opt_.store->put_file(abs);
+      node.hash = r.hash;
+      node.size = r.size;
+    } else {
+      node.hash = hash_file_stream(abs, buf_, hasher_);
+    }
+    counters_.files_hashed++;
+    counters_.bytes_read += node.size;
+    if (opt_.progress) opt_.progress->advance(node.size);
+    // Record only what did not change while we read it. The stat of the open
+    // file is as good as the path's: a file renamed over it meanwhile has
+    // another inode, which the next lookup will not match.
+    if (!after) after = stat_file(abs);
+    if (after && *after == node.st) records_.push_back({path, node.st, node.hash});
+    if (object_bytes_ >= kBatchBytes || objects_.size() >= kBatchCount || records_.size() >= kBatchCount) flush();
+  }
+
+  const fs::path& root_;
+  StateIndex& state_;
+  const ScanOptions& opt_;
+  ScanCounters& counters_;
+  uint64_t threshold_;
+  DirHandle dir_;
+  std::string buf_;
+  Hasher hasher_;
+  std::vector<std::pair<Hash, std::string>> objects_;  // small objects read, not yet stored
+  size_t object_bytes_ = 0;
+  std::vector<StateIndex::Record> records_;
+};
+
+// The reading threads. On every way out the queue is closed (and what is
+// left dropped: a normal way out has drained it) and they are joined.
+class WorkerThreads {
+ public:
+  explicit WorkerThreads(WorkQueue& queue) : queue_(queue) {}
+  ~WorkerThreads() {
+    queue_.close(true);
+    join();
+  }
+  WorkerThreads(const WorkerThreads&) = delete;
+  WorkerThreads& operator=(const WorkerThreads&) = delete;
+  template <class Fn>
+  void start(int n, Fn fn) {
+    for (int i = 0; i < n; ++i) threads_.emplace_back(fn);
+  }
+  void join() {
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+ private:
+  WorkQueue& queue_;
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace
 
@@ -110,28 +214,62 @@ WorkspaceScanner::WorkspaceScanner(fs::path repo_root, StateIndex& state, ScanOp
 
 ScanResult WorkspaceScanner::scan(const std::string& rel) {
   state_.preload(rel);
-  // Nodes to read, with the offset of their relative path in `paths`: one
-  // buffer of NUL-terminated paths instead of a string object per file.
-  std::vector<std::pair<Node*, size_t>> work;
-  std::string paths;
+  if (opt_.progress) opt_.progress->start(opt_.store ? "Storing" : "Hashing", 0, true);
 
-  // Phase 1: walk and stat (single thread: the kernel's dentry cache makes
-  // this cheap). Children are stat'ed relative to their open directory, which
-  // spares the kernel a walk of the whole path per file.
+  // Phases 1 and 2 overlap: this thread walks and stats, handing the files
+  // the state index cannot vouch for to the reading threads in batches, and
+  // then reads with them. The first failure anywhere stops both.
+  WorkQueue queue;
+  std::exception_ptr failure;
+  std::mutex failure_mu;
+  std::atomic<bool> failed{false};
+  auto fail = [&] {
+    {
+      std::lock_guard lock(failure_mu);
+      if (!failure) failure = std::current_exception();
+    }
+    failed = true;
+    queue.close(true);
+  };
+  auto read_batches = [&] {
+    try {
+      FileWorker worker(root_, state_, opt_, counters_);
+      while (auto batch = queue.pop()) worker.process(*batch, failed);
+      if (!failed) worker.flush();
+    } catch (...) {
+      fail();
+    }
+  };
+  WorkerThreads workers(queue);
+  workers.start(std::max(1, opt_.jobs) - 1, read_batches);
+
+  // Phase 1: walk and stat. Children are stat'ed relative to their open
+  // directory, which spares the kernel a walk of the whole path per file.
+  constexpr size_t kMinBatch = 64, kMaxBatch = 1024;
+  WorkBatch batch;
+  auto hand_over = [&](size_t at_least) {
+    if (batch.items.size() < std::max<size_t>(at_least, 1)) return;
+    if (opt_.progress) opt_.progress->add_total(batch.bytes);
+    queue.push(std::move(batch));
+    batch = WorkBatch();
+  };
   auto classify = [&](Node& node, const std::string& path, std::optional<Hash> h) {
     node.size = node.st.size;
     node.files = node.kind == EntryKind::link ? 0 : 1;
     if (h && !(opt_.store && !opt_.store->contains(*h))) {
       node.hash = *h;
       node.known = true;
-    } else {
-      work.emplace_back(&node, paths.size());
-      paths.append(path.c_str(), path.size() + 1);
+      return;
     }
+    batch.items.emplace_back(&node, static_cast<uint32_t>(batch.paths.size()));
+    batch.paths.append(path.c_str(), path.size() + 1);
+    batch.bytes += node.st.size;
+    hand_over(kMaxBatch);
   };
   std::vector<std::string> names;
   auto visit_dir = [&](auto& self, Node& node, const std::string& path) -> void {
     check_interrupted();
+    if (failed) return;
     fs::path abs = root_ / path;
     DIR* d = ::opendir(abs.c_str());
     if (!d) throw_errno("cannot read directory " + abs.string());
@@ -144,7 +282,9 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
       names.push_back(std::move(name));
     }
     std::sort(names.begin(), names.end());
-    node.children.reserve(names.size());  // exact: no growth slack on huge trees
+    // Exact, and never grown again: no growth slack on huge trees, and the
+    // reading threads hold pointers to these nodes.
+    node.children.reserve(names.size());
     // The recorded entries of this directory, sorted by name like `names`:
     // one cursor walks both.
     const StateIndex::DirEntries* recorded = state_.entries_in(path);
@@ -164,11 +304,12 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
       classify(c, path + "/" + c.name, h);
     }
     closer.reset();
+    hand_over(kMinBatch);
     for (auto& c : node.children)
       if (c.kind == EntryKind::dir) self(self, c, path + "/" + c.name);
   };
   Node root;
-  {
+  try {
     fs::path abs = root_ / rel;
     struct stat st {};
     if (::lstat(abs.c_str(), &st) != 0) throw_errno("cannot stat " + abs.string());
@@ -180,98 +321,15 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     } else {
       classify(root, rel, state_.lookup(rel, root.st));
     }
+    hand_over(1);
+  } catch (...) {
+    fail();
   }
-  paths.shrink_to_fit();
+  queue.close(false);
 
-  // Phase 2: read, hash and store what the state index could not vouch for, in parallel.
-  uint64_t total_bytes = 0;
-  for (auto& [n, p] : work) total_bytes += n->st.size;
-  if (opt_.progress) opt_.progress->start(opt_.store ? "Storing" : "Hashing", total_bytes, true);
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mu;
-  uint64_t threshold = opt_.store ? opt_.store->pack_threshold() : (1u << 20);
-  // Each worker hands small objects to the store, and stat records to the
-  // state index, in batches: per file, the locks of both are contended.
-  constexpr size_t kBatchBytes = 1 << 20, kBatchCount = 512;
-  auto worker = [&] {
-    std::string buf;
-    Hasher hasher;
-    std::vector<std::pair<Hash, std::string>> batch;  // small objects read, not yet stored
-    size_t batch_bytes = 0;
-    std::vector<StateIndex::Record> records;
-    DirHandle dir(root_);
-    auto flush_batch = [&] {
-      if (!batch.empty()) {
-        std::vector<ObjectStore::SmallObject> objects;
-        objects.reserve(batch.size());
-        for (const auto& [h, data] : batch) objects.push_back({h, data});
-        opt_.store->put_small_many(objects);
-      }
-      batch.clear();
-      batch_bytes = 0;
-      state_.record(records);
-      records.clear();
-    };
-    try {
-      for (size_t i; (i = next++) < work.size();) {
-        check_interrupted();
-        Node* node = work[i].first;
-        const char* path = paths.data() + work[i].second;
-        fs::path abs = root_ / path;
-        std::optional<FileStat> after;  // the stat once read, to see if it changed meanwhile
-        if (node->kind == EntryKind::link) {
-          std::error_code ec;
-          std::string target = fs::read_symlink(abs, ec).string();
-          if (ec) throw Error(Errc::failure, "cannot read link " + abs.string() + ": " + ec.message());
-          node->hash = hash_bytes(target);
-          if (opt_.store) opt_.store->put_small(node->hash, target);
-          node->size = target.size();
-        } else if (node->st.size < threshold) {
-          std::string_view file(path);
-          size_t slash = file.rfind('/');
-          std::string_view parent = slash == std::string_view::npos ? std::string_view() : file.substr(0, slash);
-          const char* name = slash == std::string_view::npos ? path : path + slash + 1;
-          after = read_all(dir.open(parent), name, abs, buf, node->st.size);
-          hasher.update(buf.data(), buf.size());
-          node->hash = hasher.finish();
-          node->size = buf.size();
-          if (opt_.store && buf.size() >= threshold) {
-            opt_.store->put_small(node->hash, buf);  // grew past the threshold since the stat
-          } else if (opt_.store) {
-            batch_bytes += buf.size();
-            batch.emplace_back(node->hash, std::move(buf));
-            buf = std::string();
-          }
-        } else if (opt_.store) {
-          auto r = opt_.store->put_file(abs);
-          node->hash = r.hash;
-          node->size = r.size;
-        } else {
-          node->hash = hash_stream(abs, buf, hasher);
-        }
-        counters_.files_hashed++;
-        counters_.bytes_read += node->size;
-        if (opt_.progress) opt_.progress->advance(node->size);
-        // Record only what did not change while we read it. The stat of the
-        // open file is as good as the path's: a file renamed over it meanwhile
-        // has another inode, which the next lookup will not match.
-        if (!after) after = stat_file(abs);
-        if (after && *after == node->st) records.push_back({path, node->st, node->hash});
-        if (batch_bytes >= kBatchBytes || batch.size() >= kBatchCount || records.size() >= kBatchCount) flush_batch();
-      }
-      flush_batch();
-    } catch (...) {
-      std::lock_guard lock(failure_mu);
-      if (!failure) failure = std::current_exception();
-      next = work.size();
-    }
-  };
-  int jobs = std::max(1, std::min<int>(opt_.jobs, static_cast<int>(work.size())));
-  std::vector<std::thread> threads;
-  for (int i = 1; i < jobs; ++i) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+  // Phase 2 ends with this thread reading too.
+  if (!failed) read_batches();
+  workers.join();
   if (opt_.progress) opt_.progress->finish();
   if (failure) std::rethrow_exception(failure);
 
