@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/level_walk.hpp"
 #include "core/object_store.hpp"
 #include "core/pack_file.hpp"
 #include "core/parallel.hpp"
-#include "core/tree.hpp"
 #include "remote_codec.hpp"
 #include "remote_layout.hpp"
 
@@ -43,21 +42,10 @@ Transfer::Transfer(ObjectStore& store, Remote& remote, RemoteCatalog& catalog, f
 }
 
 std::vector<Hash> Transfer::reachable_local(const std::vector<TreeRef>& roots, std::vector<Hash>& missing) {
-  std::unordered_set<Hash, HashHasher> seen;
   std::vector<Hash> out;
-  std::vector<TreeRef> todo(roots.begin(), roots.end());
-  while (!todo.empty()) {
-    TreeRef r = todo.back();
-    todo.pop_back();
-    if (!seen.insert(r.hash).second) continue;
-    if (!store_.contains(r.hash)) {
-      missing.push_back(r.hash);
-      continue;
-    }
-    out.push_back(r.hash);
-    if (r.kind != EntryKind::dir) continue;
-    for (const auto& e : parse_tree(store_.get_bytes(r.hash), r.hash.str()).entries) todo.push_back({e.kind, e.hash, e.size});
-  }
+  walk_levels(store_, roots, [&](const std::vector<LevelObject>& level) {
+    for (const auto& o : level) (store_.contains(o.hash) ? out : missing).push_back(o.hash);
+  });
   return out;
 }
 
@@ -250,27 +238,16 @@ TransferStats Transfer::fetch(const std::vector<TreeRef>& roots) {
   TransferStats stats;
   catalog_.refresh();
   if (progress_) progress_->start("Fetching", 0, true);
-  std::unordered_set<Hash, HashHasher> seen;
-  std::vector<TreeRef> level(roots.begin(), roots.end());
-  while (!level.empty()) {
+  walk_levels(store_, roots, [&](const std::vector<LevelObject>& level) {
     std::vector<const RemotePacked*> packed;
     std::vector<Hash> loose;
-    std::vector<TreeRef> present;
-    for (const auto& r : level) {
-      if (!seen.insert(r.hash).second) continue;
-      present.push_back(r);
-      if (store_.contains(r.hash)) stats.up_to_date++;
-      else if (const RemotePacked* p = catalog_.find(r.hash)) packed.push_back(p);
-      else loose.push_back(r.hash);
+    for (const auto& o : level) {
+      if (store_.contains(o.hash)) stats.up_to_date++;
+      else if (const RemotePacked* p = catalog_.find(o.hash)) packed.push_back(p);
+      else loose.push_back(o.hash);
     }
     fetch_objects(std::move(packed), loose, stats);
-    std::vector<TreeRef> next;
-    for (const auto& r : present) {
-      if (r.kind != EntryKind::dir || !store_.contains(r.hash)) continue;
-      for (const auto& e : parse_tree(store_.get_bytes(r.hash), r.hash.str()).entries) next.push_back({e.kind, e.hash, e.size});
-    }
-    level = std::move(next);
-  }
+  });
   if (progress_) progress_->finish();
   return stats;
 }
