@@ -8,6 +8,9 @@
 #include "tree.hpp"
 
 namespace mlops {
+
+static_assert(sizeof(LevelObject) == 33, "level_walk.hpp states 33 bytes an object");
+
 namespace {
 
 // Drops from `level` the objects it lists more than once and those in `seen`

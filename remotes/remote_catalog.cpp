@@ -11,6 +11,9 @@
 namespace fs = std::filesystem;
 
 namespace mlops {
+
+static_assert(sizeof(RemotePacked) == 56, "remote_catalog.hpp states 56 bytes an object");
+
 namespace {
 
 bool by_hash_then_pack(const RemotePacked& a, const RemotePacked& b) {
