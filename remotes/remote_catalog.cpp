@@ -1,6 +1,7 @@
 #include "remote_catalog.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
 #include "core/atomic_file.hpp"
@@ -11,13 +12,32 @@ namespace fs = std::filesystem;
 
 namespace mlops {
 
+static_assert(sizeof(RemotePacked) == 56, "remote_catalog.hpp states 56 bytes an object");
+
+namespace {
+
+bool by_hash_then_pack(const RemotePacked& a, const RemotePacked& b) {
+  return a.hash != b.hash ? a.hash < b.hash : a.pack < b.pack;
+}
+
+std::string index_name(const std::string& pack) { return pack.substr(0, pack.size() - 5) + ".idx"; }
+
+}  // namespace
+
 void throw_failure(const Failure& f) { throw Error(Errc::remote, f.message); }
 
 RemoteCatalog::RemoteCatalog(Remote& remote, fs::path cache_dir) : remote_(remote), dir_(std::move(cache_dir)) {}
 
-void RemoteCatalog::load(const std::string& pack, const std::string& index_bytes, const std::string& origin) {
-  for (const auto& e : parse_index(index_bytes, origin)) objects_.try_emplace(e.hash, RemotePacked{pack, e.offset, e.length});
+// Registers the pack and appends its entries unsorted; callers restore the
+// order. A pack already known keeps its entries (its name is its content).
+void RemoteCatalog::append(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries) {
+  auto [it, added] = ids_.try_emplace(pack, static_cast<uint32_t>(packs_.size()));
+  if (!added) return;
+  packs_.push_back({pack, size});
+  for (const auto& e : entries) objects_.push_back({e.hash, it->second, e.offset, e.length});
 }
+
+void RemoteCatalog::sort_objects() { std::sort(objects_.begin(), objects_.end(), by_hash_then_pack); }
 
 void RemoteCatalog::refresh() {
   auto listed = take(remote_.list("packs/"));
@@ -31,37 +51,66 @@ void RemoteCatalog::refresh() {
   forget_vanished(pack_sizes, indexes);
   fs::create_directories(dir_);
   unindexed_.clear();
+  // First every new index into the local cache, so the entries can be
+  // reserved at once: growing the vector index by index would copy it each
+  // time, or leave up to half of it unused.
+  std::vector<std::pair<std::string, uint64_t>> fresh;
+  uint64_t capacity = objects_.size();
   for (const auto& [pack, size] : pack_sizes) {
-    std::string idx = pack.substr(0, pack.size() - 5) + ".idx";
-    if (!indexes.count(idx)) {
+    if (!indexes.count(index_name(pack))) {
       unindexed_.push_back({pack_key(pack), size});
-      continue;
+    } else if (!ids_.count(pack)) {
+      capacity += index_capacity(cache_index(index_name(pack)));
+      fresh.push_back({pack, size});
     }
-    if (sizes_.count(pack)) continue;
-    fs::path cached = dir_ / idx;
-    std::string bytes;
-    std::error_code ec;
-    if (fs::exists(cached, ec)) {
-      bytes = read_file(cached);
-    } else {
-      bytes = take(remote_.get_bytes("packs/" + idx));
-      write_file_atomic(cached, bytes);
-    }
-    load(pack, bytes, remote_.properties().display + "/packs/" + idx);
-    sizes_[pack] = size;
   }
+  std::sort(fresh.begin(), fresh.end());  // ids in name order, the same on every run
+  objects_.reserve(capacity);
+  try {
+    for (const auto& [pack, size] : fresh) {
+      std::string idx = index_name(pack);
+      append(pack, size, parse_index(read_file(dir_ / idx), remote_.properties().display + "/packs/" + idx));
+    }
+  } catch (...) {
+    sort_objects();  // what was loaded before the failure stays findable
+    throw;
+  }
+  if (!fresh.empty()) sort_objects();
+}
+
+// Returns the size of the cached copy of index `idx`, fetching it first if needed.
+uint64_t RemoteCatalog::cache_index(const std::string& idx) {
+  fs::path cached = dir_ / idx;
+  std::error_code ec;
+  uint64_t size = fs::file_size(cached, ec);
+  if (!ec) return size;
+  std::string bytes = take(remote_.get_bytes("packs/" + idx));
+  write_file_atomic(cached, bytes);
+  return bytes.size();
 }
 
 // Packs deleted on the remote (by a gc, here or elsewhere) leave the catalog
 // and the local index cache, so nothing is believed present that is gone.
+// The remaining packs are renumbered in their order, which keeps the entries sorted.
 void RemoteCatalog::forget_vanished(const std::unordered_map<std::string, uint64_t>& packs,
                                     const std::unordered_set<std::string>& indexes) {
-  std::unordered_set<std::string> gone;
-  for (const auto& [pack, size] : sizes_)
-    if (!packs.count(pack) || !indexes.count(pack.substr(0, pack.size() - 5) + ".idx")) gone.insert(pack);
-  if (!gone.empty()) {
-    for (const auto& p : gone) sizes_.erase(p);
-    std::erase_if(objects_, [&](const auto& kv) { return gone.count(kv.second.pack) > 0; });
+  constexpr uint32_t kGone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> renumbered(packs_.size());
+  uint32_t kept = 0;
+  for (uint32_t id = 0; id < packs_.size(); ++id) {
+    const std::string& name = packs_[id].name;
+    bool gone = !packs.count(name) || !indexes.count(index_name(name));
+    renumbered[id] = gone ? kGone : kept++;
+  }
+  if (kept != packs_.size()) {
+    std::erase_if(objects_, [&](const RemotePacked& o) { return renumbered[o.pack] == kGone; });
+    for (auto& o : objects_) o.pack = renumbered[o.pack];
+    std::vector<Pack> left;
+    for (uint32_t id = 0; id < packs_.size(); ++id)
+      if (renumbered[id] != kGone) left.push_back(std::move(packs_[id]));
+    packs_ = std::move(left);
+    ids_.clear();
+    for (uint32_t id = 0; id < packs_.size(); ++id) ids_[packs_[id].name] = id;
   }
   std::error_code ec;
   for (auto it = fs::directory_iterator(dir_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -72,32 +121,39 @@ void RemoteCatalog::forget_vanished(const std::unordered_map<std::string, uint64
 
 std::vector<std::string> RemoteCatalog::pack_names() const {
   std::vector<std::string> out;
-  for (const auto& [pack, size] : sizes_) out.push_back(pack);
+  for (const auto& p : packs_) out.push_back(p.name);
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::vector<PackEntry> RemoteCatalog::entries_of(const std::string& pack) const {
-  std::string idx = pack.substr(0, pack.size() - 5) + ".idx";
+  std::string idx = index_name(pack);
   return parse_index(read_file(dir_ / idx), remote_.properties().display + "/packs/" + idx);
 }
 
 const RemotePacked* RemoteCatalog::find(const Hash& h) const {
-  auto it = objects_.find(h);
-  return it == objects_.end() ? nullptr : &it->second;
+  auto it = std::lower_bound(objects_.begin(), objects_.end(), h,
+                             [](const RemotePacked& o, const Hash& key) { return o.hash < key; });
+  return it == objects_.end() || it->hash != h ? nullptr : &*it;
 }
 
 uint64_t RemoteCatalog::pack_size(const std::string& pack) const {
-  auto it = sizes_.find(pack);
-  return it == sizes_.end() ? 0 : it->second;
+  auto it = ids_.find(pack);
+  return it == ids_.end() ? 0 : packs_[it->second].size;
 }
 
+// One pack among many: its entries are sorted on their own and merged in,
+// which is linear where sorting everything again would not be.
 void RemoteCatalog::add(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries,
                         const std::string& index_bytes) {
-  for (const auto& e : entries) objects_.try_emplace(e.hash, RemotePacked{pack, e.offset, e.length});
-  sizes_[pack] = size;
+  size_t before = objects_.size();
+  objects_.reserve(before + entries.size());
+  append(pack, size, entries);
+  auto mid = objects_.begin() + static_cast<std::ptrdiff_t>(before);
+  std::sort(mid, objects_.end(), by_hash_then_pack);
+  std::inplace_merge(objects_.begin(), mid, objects_.end(), by_hash_then_pack);
   fs::create_directories(dir_);
-  write_file_atomic(dir_ / (pack.substr(0, pack.size() - 5) + ".idx"), index_bytes);
+  write_file_atomic(dir_ / index_name(pack), index_bytes);
 }
 
 }  // namespace mlops

@@ -5,6 +5,12 @@
 // listing of packs/ plus the new indexes answers "what is there" for every
 // small object; large objects are asked about in batches. A refresh also
 // drops the cached indexes of packs the remote no longer has (gc --remote).
+//
+// A remote can hold hundreds of thousands of small objects, so the entries
+// are one flat vector sorted by hash (56 bytes each, found by binary search)
+// naming their pack by a 32-bit id, not a node per object with its own copy
+// of the pack's name.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <unordered_map>
@@ -18,9 +24,10 @@
 namespace mlops {
 
 struct RemotePacked {
-  std::string pack;  // "<hex>.pack"
-  uint64_t offset;   // of the entry header
-  uint64_t length;   // stored payload bytes
+  Hash hash;
+  uint32_t pack;    // id: RemoteCatalog::pack_name(pack)
+  uint64_t offset;  // of the entry header
+  uint64_t length;  // stored payload bytes
 };
 
 class RemoteCatalog {
@@ -29,11 +36,15 @@ class RemoteCatalog {
   // Lists packs/ and reads the indexes not cached yet. Throws Error(remote)
   // naming the remote on failure, Error(integrity) for a corrupt index.
   void refresh();
+  // Where the remote holds `h` in a pack, or nullptr. The pointer and the
+  // pack id stay valid until the next refresh() or add().
   const RemotePacked* find(const Hash& h) const;
+  const std::string& pack_name(uint32_t pack) const { return packs_[pack].name; }
+  uint64_t pack_size(uint32_t pack) const { return packs_[pack].size; }
   uint64_t pack_size(const std::string& pack) const;
   // Records a pack this process uploaded (and caches its index).
   void add(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries, const std::string& index_bytes);
-  size_t packs() const { return sizes_.size(); }
+  size_t packs() const { return packs_.size(); }
   // The indexed packs, by name; their entries, read from the cached index.
   std::vector<std::string> pack_names() const;
   std::vector<PackEntry> entries_of(const std::string& pack) const;
@@ -42,13 +53,22 @@ class RemoteCatalog {
   const std::vector<RemoteEntry>& unindexed() const { return unindexed_; }
 
  private:
-  void load(const std::string& pack, const std::string& index_bytes, const std::string& origin);
+  struct Pack {
+    std::string name;  // "<hex>.pack"
+    uint64_t size;
+  };
+  void append(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries);
+  void sort_objects();
+  uint64_t cache_index(const std::string& idx);
   void forget_vanished(const std::unordered_map<std::string, uint64_t>& packs,
                        const std::unordered_set<std::string>& indexes);
   Remote& remote_;
   std::filesystem::path dir_;
-  std::unordered_map<Hash, RemotePacked, HashHasher> objects_;
-  std::unordered_map<std::string, uint64_t> sizes_;
+  std::vector<Pack> packs_;                         // by id
+  std::unordered_map<std::string, uint32_t> ids_;  // name -> id
+  // Sorted by (hash, pack); an object in several packs has an entry for
+  // each, so forgetting one pack leaves the others' copies findable.
+  std::vector<RemotePacked> objects_;
   std::vector<RemoteEntry> unindexed_;
 };
 

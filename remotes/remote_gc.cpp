@@ -195,8 +195,9 @@ RemoteGcStats gc_remote(Remote& remote, RemoteCatalog& catalog, const std::funct
 std::optional<std::string> read_remote_object(Remote& remote, const RemoteCatalog& catalog, const Hash& hash) {
   const std::string& where = remote.properties().display;
   if (const RemotePacked* p = catalog.find(hash)) {
-    std::string entry = take(remote.get_bytes(pack_key(p->pack), ByteRange{p->offset, kPackEntryHeaderSize + p->length}));
-    return decode_pack_entry(entry, hash, where + "/" + pack_key(p->pack));
+    const std::string key = pack_key(catalog.pack_name(p->pack));
+    std::string entry = take(remote.get_bytes(key, ByteRange{p->offset, kPackEntryHeaderSize + p->length}));
+    return decode_pack_entry(entry, hash, where + "/" + key);
   }
   auto got = remote.get_bytes(loose_key(hash));
   if (!got.ok() && got.failure().kind == FailureKind::not_found) return std::nullopt;

@@ -76,4 +76,6 @@ std::vector<PackEntry> parse_index(std::string_view data, const std::string& ori
   return out;
 }
 
+uint64_t index_capacity(uint64_t size) { return size < kHeader ? 0 : (size - kHeader) / kEntry; }
+
 }  // namespace mlops

@@ -39,5 +39,8 @@ std::optional<Hash> hash_of_loose_key(std::string_view key);
 std::string serialize_index(std::vector<PackEntry> entries);
 // Error(integrity) naming `origin` when malformed.
 std::vector<PackEntry> parse_index(std::string_view data, const std::string& origin);
+// How many entries an index of `size` bytes holds if it is well-formed: what
+// a reader reserves before parse_index checks it.
+uint64_t index_capacity(uint64_t size);
 
 }  // namespace mlops

@@ -1,14 +1,14 @@
 #include "transfer.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
-#include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/level_walk.hpp"
 #include "core/object_store.hpp"
 #include "core/pack_file.hpp"
 #include "core/parallel.hpp"
-#include "core/tree.hpp"
 #include "remote_codec.hpp"
 #include "remote_layout.hpp"
 
@@ -42,21 +42,10 @@ Transfer::Transfer(ObjectStore& store, Remote& remote, RemoteCatalog& catalog, f
 }
 
 std::vector<Hash> Transfer::reachable_local(const std::vector<TreeRef>& roots, std::vector<Hash>& missing) {
-  std::unordered_set<Hash, HashHasher> seen;
   std::vector<Hash> out;
-  std::vector<TreeRef> todo(roots.begin(), roots.end());
-  while (!todo.empty()) {
-    TreeRef r = todo.back();
-    todo.pop_back();
-    if (!seen.insert(r.hash).second) continue;
-    if (!store_.contains(r.hash)) {
-      missing.push_back(r.hash);
-      continue;
-    }
-    out.push_back(r.hash);
-    if (r.kind != EntryKind::dir) continue;
-    for (const auto& e : parse_tree(store_.get_bytes(r.hash), r.hash.str()).entries) todo.push_back({e.kind, e.hash, e.size});
-  }
+  walk_levels(store_, roots, [&](const std::vector<LevelObject>& level) {
+    for (const auto& o : level) (store_.contains(o.hash) ? out : missing).push_back(o.hash);
+  });
   return out;
 }
 
@@ -168,70 +157,74 @@ TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
   return stats;
 }
 
-void Transfer::fetch_objects(const std::vector<Hash>& wanted, TransferStats& stats) {
-  std::map<std::string, std::vector<std::pair<Hash, RemotePacked>>> by_pack;
-  std::vector<Hash> loose;
-  for (const auto& h : wanted) {
-    if (const RemotePacked* p = catalog_.find(h)) by_pack[p->pack].push_back({h, *p});
-    else loose.push_back(h);
-  }
-  // Tasks: a whole pack, a batch of ranges of one pack, or one large object.
+// `packed` and `loose` are distinct objects the cache lacks; `loose` ones
+// the remote may lack too (stats.missing).
+void Transfer::fetch_objects(std::vector<const RemotePacked*> packed, const std::vector<Hash>& loose,
+                             TransferStats& stats) {
+  std::sort(packed.begin(), packed.end(), [](const RemotePacked* a, const RemotePacked* b) {
+    return a->pack != b->pack ? a->pack < b->pack : a->offset < b->offset;
+  });
+  // Tasks: a whole pack, a batch of byte ranges of one pack (both: packed[begin, end)),
+  // or one large object (loose[begin]).
+  enum class Get { whole_pack, ranges, large };
   struct Task {
-    std::string pack;
-    std::vector<std::pair<Hash, RemotePacked>> ranges;  // empty: whole pack (or loose when pack is empty)
-    Hash loose;
+    Get get;
+    size_t begin, end;
   };
   std::vector<Task> tasks;
-  for (auto& [pack, items] : by_pack) {
+  for (size_t i = 0, end = 0; i < packed.size(); i = end) {
+    uint32_t pack = packed[i]->pack;
     uint64_t want = 0;
-    for (const auto& [h, p] : items) want += kPackEntryHeaderSize + p.length;
+    for (end = i; end < packed.size() && packed[end]->pack == pack; ++end) want += kPackEntryHeaderSize + packed[end]->length;
     if (want * 2 >= catalog_.pack_size(pack)) {
-      tasks.push_back({pack, {}, {}});
+      tasks.push_back({Get::whole_pack, i, end});
       continue;
     }
-    for (size_t i = 0; i < items.size(); i += kRangesPerTask)
-      tasks.push_back({pack, {items.begin() + i, items.begin() + std::min(items.size(), i + kRangesPerTask)}, {}});
+    for (size_t b = i; b < end; b += kRangesPerTask) tasks.push_back({Get::ranges, b, std::min(end, b + kRangesPerTask)});
   }
-  for (const auto& h : loose) tasks.push_back({"", {}, h});
+  for (size_t i = 0; i < loose.size(); ++i) tasks.push_back({Get::large, i, i + 1});
 
   std::mutex mu;
   parallel_for(tasks.size(), jobs_, [&](size_t i) {
     const Task& t = tasks[i];
-    std::string origin = remote_.properties().display;
-    if (!t.pack.empty() && t.ranges.empty()) {
-      fs::path part = tmp_ / (t.pack + ".part");
-      check(remote_.get_file(pack_key(t.pack), part, file_size_or_zero(part)));
+    const std::string& origin = remote_.properties().display;
+    if (t.get == Get::whole_pack) {
+      const std::string& pack = catalog_.pack_name(packed[t.begin]->pack);
+      fs::path part = tmp_ / (pack + ".part");
+      check(remote_.get_file(pack_key(pack), part, file_size_or_zero(part)));
       uint64_t size = file_size_or_zero(part);
-      uint64_t adopted = store_.adopt_pack(part, t.pack, origin + "/" + pack_key(t.pack));
+      uint64_t adopted = store_.adopt_pack(part, pack, origin + "/" + pack_key(pack));
       std::lock_guard lock(mu);
       stats.packs++;
       stats.objects += adopted;
       stats.bytes += size;
       if (progress_) progress_->advance(size);
-    } else if (!t.pack.empty()) {
+    } else if (t.get == Get::ranges) {
+      const std::string& pack = catalog_.pack_name(packed[t.begin]->pack);
       uint64_t bytes = 0;
-      for (const auto& [h, p] : t.ranges) {
-        std::string entry = take(remote_.get_bytes(pack_key(t.pack), ByteRange{p.offset, kPackEntryHeaderSize + p.length}));
-        std::string data = decode_pack_entry(entry, h, origin + "/" + pack_key(t.pack));
-        store_.put_small(h, data);
+      for (size_t k = t.begin; k < t.end; ++k) {
+        const RemotePacked& p = *packed[k];
+        std::string entry = take(remote_.get_bytes(pack_key(pack), ByteRange{p.offset, kPackEntryHeaderSize + p.length}));
+        store_.put_small(p.hash, decode_pack_entry(entry, p.hash, origin + "/" + pack_key(pack)));
         bytes += entry.size();
       }
       std::lock_guard lock(mu);
-      stats.ranges += t.ranges.size();
-      stats.objects += t.ranges.size();
+      stats.ranges += t.end - t.begin;
+      stats.objects += t.end - t.begin;
       stats.bytes += bytes;
       if (progress_) progress_->advance(bytes);
     } else {
-      fs::path part = tmp_ / (t.loose.hex() + ".part");
-      Status s = remote_.get_file(loose_key(t.loose), part, file_size_or_zero(part));
+      const Hash& h = loose[t.begin];
+      fs::path part = tmp_ / (h.hex() + ".part");
+      Status s = remote_.get_file(loose_key(h), part, file_size_or_zero(part));
       if (!s.ok() && s.failure().kind == FailureKind::not_found) {
         std::lock_guard lock(mu);
-        stats.missing.push_back(t.loose);
+        stats.missing.push_back(h);
         return;
       }
       check(s);
       uint64_t size = file_size_or_zero(part);
-      adopt_loose(store_, part, t.loose, origin + "/" + loose_key(t.loose));
+      adopt_loose(store_, part, h, origin + "/" + loose_key(h));
       std::lock_guard lock(mu);
       stats.objects++;
       stats.bytes += size;
@@ -245,25 +238,16 @@ TransferStats Transfer::fetch(const std::vector<TreeRef>& roots) {
   TransferStats stats;
   catalog_.refresh();
   if (progress_) progress_->start("Fetching", 0, true);
-  std::unordered_set<Hash, HashHasher> seen;
-  std::vector<TreeRef> level(roots.begin(), roots.end());
-  while (!level.empty()) {
-    std::vector<Hash> wanted;
-    std::vector<TreeRef> present;
-    for (const auto& r : level) {
-      if (!seen.insert(r.hash).second) continue;
-      present.push_back(r);
-      if (store_.contains(r.hash)) stats.up_to_date++;
-      else wanted.push_back(r.hash);
+  walk_levels(store_, roots, [&](const std::vector<LevelObject>& level) {
+    std::vector<const RemotePacked*> packed;
+    std::vector<Hash> loose;
+    for (const auto& o : level) {
+      if (store_.contains(o.hash)) stats.up_to_date++;
+      else if (const RemotePacked* p = catalog_.find(o.hash)) packed.push_back(p);
+      else loose.push_back(o.hash);
     }
-    fetch_objects(wanted, stats);
-    std::vector<TreeRef> next;
-    for (const auto& r : present) {
-      if (r.kind != EntryKind::dir || !store_.contains(r.hash)) continue;
-      for (const auto& e : parse_tree(store_.get_bytes(r.hash), r.hash.str()).entries) next.push_back({e.kind, e.hash, e.size});
-    }
-    level = std::move(next);
-  }
+    fetch_objects(std::move(packed), loose, stats);
+  });
   if (progress_) progress_->finish();
   return stats;
 }

@@ -60,7 +60,7 @@ class Transfer {
  private:
   std::vector<Hash> reachable_local(const std::vector<TreeRef>& roots, std::vector<Hash>& missing);
   std::vector<bool> remote_has_loose(const std::vector<Hash>& hashes);
-  void fetch_objects(const std::vector<Hash>& wanted, TransferStats& stats);
+  void fetch_objects(std::vector<const RemotePacked*> packed, const std::vector<Hash>& loose, TransferStats& stats);
 
   ObjectStore& store_;
   Remote& remote_;
