@@ -29,6 +29,11 @@ constexpr std::array kKeys{
     ConfigKey{"ui.progress", KeyType::choice, "auto", kWhen, false, "progress reports on stderr"},
     ConfigKey{"remote.*.url", KeyType::string, "", "", false, "location of the remote"},
     ConfigKey{"remote.*.jobs", KeyType::integer, "", "", false, "parallel transfers to this remote"},
+    // DVC's name, so carried-over configs keep working; DVC lets it be turned
+    // off, mlops never trusts a remote's bytes (DESIGN §9).
+    ConfigKey{"remote.*.verify", KeyType::choice, "true", "true", false,
+              "every downloaded object is re-hashed before it enters the cache; always on, so only true is "
+              "accepted"},
     ConfigKey{"remote.*.compress", KeyType::choice, "false", kCompress, false,
               "push stores objects zstd-compressed (true: level 3, or a level 1-19) where that shrinks "
               "them; any client reads both forms"},
@@ -123,8 +128,10 @@ std::string check_config_value(const ConfigKey& key, std::string_view name, std:
       parse_size(value, name);
       return value;
     case KeyType::choice: {
-      for (const auto& c : split(key.choices, ','))
+      auto allowed = split(key.choices, ',');
+      for (const auto& c : allowed)
         if (c == value) return value;
+      if (allowed.size() == 1) throw bad(std::string(key.choices) + " (" + std::string(key.help) + ")");
       throw bad("one of " + std::string(key.choices));
     }
     case KeyType::list: {

@@ -38,6 +38,13 @@ TEST_CASE("values are checked and normalised", "[config]") {
   CHECK_THROWS(check_config_value(*find_config_key("core.pack_threshold"), "core.pack_threshold", "big"));
 }
 
+TEST_CASE("a remote's verify key takes true only and says why", "[config]") {
+  const ConfigKey& verify = *find_config_key("remote.origin.verify");
+  CHECK(check_config_value(verify, "remote.origin.verify", "true") == "true");
+  CHECK_THROWS_WITH(check_config_value(verify, "remote.origin.verify", "false"),
+                    Catch::Contains("remote.origin.verify") && Catch::Contains("re-hashed"));
+}
+
 TEST_CASE("suggestions and environment names", "[config]") {
   auto s = suggest_config_keys("core.jbs");
   REQUIRE_FALSE(s.empty());
