@@ -35,10 +35,15 @@ struct Node {
   std::vector<Node> children;
 };
 
-EntryKind kind_of(const struct stat& st, const fs::path& path) {
+// Null for what cannot be tracked (devices, sockets, fifos).
+std::optional<EntryKind> kind_of(const struct stat& st) {
   if (S_ISDIR(st.st_mode)) return EntryKind::dir;
   if (S_ISLNK(st.st_mode)) return EntryKind::link;
   if (S_ISREG(st.st_mode)) return (st.st_mode & S_IXUSR) ? EntryKind::exec : EntryKind::file;
+  return std::nullopt;
+}
+
+[[noreturn]] void cannot_track(const fs::path& path) {
   throw Error(Errc::usage, "cannot track " + path.string() + ": not a regular file, directory or symbolic link");
 }
 
@@ -253,7 +258,8 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     queue.push(std::move(batch));
     batch = WorkBatch();
   };
-  auto classify = [&](Node& node, const std::string& path, std::optional<Hash> h) {
+  // `dir` is empty for a tracked file, whose name is then its whole path.
+  auto classify = [&](Node& node, const std::string& dir, std::optional<Hash> h) {
     node.size = node.st.size;
     node.files = node.kind == EntryKind::link ? 0 : 1;
     if (h && !(opt_.store && !opt_.store->contains(*h))) {
@@ -262,7 +268,8 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
       return;
     }
     batch.items.emplace_back(&node, static_cast<uint32_t>(batch.paths.size()));
-    batch.paths.append(path.c_str(), path.size() + 1);
+    if (!dir.empty()) batch.paths.append(dir).push_back('/');
+    batch.paths.append(node.name).push_back('\0');
     batch.bytes += node.st.size;
     hand_over(kMaxBatch);
   };
@@ -278,7 +285,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     while (dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
-      check_entry_name(name, (abs / name).string());
+      if (name.find('\n') != std::string::npos) check_entry_name(name, (abs / name).string());
       names.push_back(std::move(name));
     }
     std::sort(names.begin(), names.end());
@@ -294,14 +301,15 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
       if (::fstatat(::dirfd(d), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         throw_errno("cannot stat " + (abs / n).string());
       counters_.files_stated++;
-      EntryKind kind = kind_of(st, abs / n);
-      Node& c = node.children.emplace_back(Node{std::move(n), kind, to_file_stat(st), {}, 0, 0, false, {}});
+      std::optional<EntryKind> kind = kind_of(st);
+      if (!kind) cannot_track(abs / n);
+      Node& c = node.children.emplace_back(Node{std::move(n), *kind, to_file_stat(st), {}, 0, 0, false, {}});
       if (c.kind == EntryKind::dir) continue;
       std::optional<Hash> h;
       while (recorded && cursor < recorded->size() && (*recorded)[cursor].name < c.name) ++cursor;
       if (recorded && cursor < recorded->size() && (*recorded)[cursor].name == c.name)
         h = StateIndex::trusted((*recorded)[cursor].entry, c.st);
-      classify(c, path + "/" + c.name, h);
+      classify(c, path, h);
     }
     closer.reset();
     hand_over(kMinBatch);
@@ -314,12 +322,15 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     struct stat st {};
     if (::lstat(abs.c_str(), &st) != 0) throw_errno("cannot stat " + abs.string());
     counters_.files_stated++;
-    root.kind = kind_of(st, abs);
+    std::optional<EntryKind> kind = kind_of(st);
+    if (!kind) cannot_track(abs);
+    root.kind = *kind;
     root.st = to_file_stat(st);
     if (root.kind == EntryKind::dir) {
       visit_dir(visit_dir, root, rel);
     } else {
-      classify(root, rel, state_.lookup(rel, root.st));
+      root.name = rel;
+      classify(root, "", state_.lookup(rel, root.st));
     }
     hand_over(1);
   } catch (...) {

@@ -160,6 +160,18 @@ m 0 --json fsck --repair
 json_check 'd["reindexed"] > 0 and d["corrupt"] == []'
 m 0 status --exit-code
 
+# What cannot be tracked is refused by name, and nothing is written.
+mkdir -p odd/inner && echo x > odd/ok.txt && mkfifo odd/inner/pipe
+m 2 add odd
+has_err "odd/inner/pipe: not a regular file, directory or symbolic link"
+check "no pointer for a refused add" test ! -e odd.mlops
+newline_name=$'odd/inner/two\nlines'
+rm odd/inner/pipe && echo y > "$newline_name"
+m 2 add odd
+has_err "file names with a newline cannot be tracked"
+check "no pointer after a refused name" test ! -e odd.mlops
+rm -rf odd
+
 # Outside a repository.
 cd "$T"
 m 3 status
