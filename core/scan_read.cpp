@@ -40,13 +40,6 @@ FileStat read_small_file(int dir, const char* name, const fs::path& path, std::s
   return to_file_stat(st);
 }
 
-Hash hash_file_stream(const fs::path& path, std::string& buf, Hasher& hasher) {
-  UniqueFd fd = open_read(path);
-  buf.resize(1 << 20);
-  while (size_t n = read_full(fd.get(), buf.data(), buf.size(), path)) hasher.update(buf.data(), n);
-  return hasher.finish();
-}
-
 int DirHandle::open(std::string_view rel) {
   if (fd_ && rel == rel_) return fd_.get();
   fs::path abs = rel.empty() ? root_ : root_ / rel;

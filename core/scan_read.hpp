@@ -1,6 +1,7 @@
 #pragma once
-// How the workspace scanner reads the files it must hash: small files whole,
-// opened relative to a directory handle; large ones streamed.
+// How the workspace scanner reads the small files it must hash: whole,
+// opened relative to a directory handle (large ones go through hash_file()
+// or the object store).
 #include <sys/stat.h>
 
 #include <cstdint>
@@ -8,7 +9,6 @@
 #include <string>
 #include <string_view>
 
-#include "digest.hpp"
 #include "state_index.hpp"
 #include "unique_fd.hpp"
 
@@ -24,9 +24,6 @@ FileStat to_file_stat(const struct stat& st);
 // is stored is what was read.
 FileStat read_small_file(int dir, const char* name, const std::filesystem::path& path, std::string& buf,
                          uint64_t expected);
-
-// The hash of a file of any size, read in 1 MiB chunks through `buf`.
-Hash hash_file_stream(const std::filesystem::path& path, std::string& buf, Hasher& hasher);
 
 // A worker's handle on the directory of the files it reads: work comes in
 // directory order, so one open directory serves a run of files, and opening

@@ -17,7 +17,6 @@
 #include "interrupt.hpp"
 #include "object_store.hpp"
 #include "scan_read.hpp"
-#include "unique_fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,7 +30,6 @@ struct Node {
   Hash hash;
   uint64_t size = 0;
   uint64_t files = 0;
-  bool known = false;  // hash came from the state index and needs no read
   std::vector<Node> children;
 };
 
@@ -161,7 +159,7 @@ class FileWorker {
       node.hash = r.hash;
       node.size = r.size;
     } else {
-      node.hash = hash_file_stream(abs, buf_, hasher_);
+      node.hash = hash_file(abs);
     }
     counters_.files_hashed++;
     counters_.bytes_read += node.size;
@@ -264,7 +262,6 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     node.files = node.kind == EntryKind::link ? 0 : 1;
     if (h && !(opt_.store && !opt_.store->contains(*h))) {
       node.hash = *h;
-      node.known = true;
       return;
     }
     batch.items.emplace_back(&node, static_cast<uint32_t>(batch.paths.size()));
@@ -303,7 +300,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
       counters_.files_stated++;
       std::optional<EntryKind> kind = kind_of(st);
       if (!kind) cannot_track(abs / n);
-      Node& c = node.children.emplace_back(Node{std::move(n), *kind, to_file_stat(st), {}, 0, 0, false, {}});
+      Node& c = node.children.emplace_back(Node{std::move(n), *kind, to_file_stat(st), {}, 0, 0, {}});
       if (c.kind == EntryKind::dir) continue;
       std::optional<Hash> h;
       while (recorded && cursor < recorded->size() && (*recorded)[cursor].name < c.name) ++cursor;
