@@ -20,7 +20,8 @@ bool by_hash_then_pack(const RemotePacked& a, const RemotePacked& b) {
   return a.hash != b.hash ? a.hash < b.hash : a.pack < b.pack;
 }
 
-std::string index_name(const std::string& pack) { return pack.substr(0, pack.size() - 5) + ".idx"; }
+// The local copy of a pack's index is named like the remote one (index_key).
+std::string index_name(const std::string& pack) { return fs::path(index_key(pack)).filename().string(); }
 
 }  // namespace
 
@@ -60,17 +61,14 @@ void RemoteCatalog::refresh() {
     if (!indexes.count(index_name(pack))) {
       unindexed_.push_back({pack_key(pack), size});
     } else if (!ids_.count(pack)) {
-      capacity += index_capacity(cache_index(index_name(pack)));
+      capacity += index_capacity(cache_index(pack));
       fresh.push_back({pack, size});
     }
   }
   std::sort(fresh.begin(), fresh.end());  // ids in name order, the same on every run
   objects_.reserve(capacity);
   try {
-    for (const auto& [pack, size] : fresh) {
-      std::string idx = index_name(pack);
-      append(pack, size, parse_index(read_file(dir_ / idx), remote_.properties().display + "/packs/" + idx));
-    }
+    for (const auto& [pack, size] : fresh) append(pack, size, entries_of(pack));
   } catch (...) {
     sort_objects();  // what was loaded before the failure stays findable
     throw;
@@ -78,13 +76,13 @@ void RemoteCatalog::refresh() {
   if (!fresh.empty()) sort_objects();
 }
 
-// Returns the size of the cached copy of index `idx`, fetching it first if needed.
-uint64_t RemoteCatalog::cache_index(const std::string& idx) {
-  fs::path cached = dir_ / idx;
+// Returns the size of the cached copy of `pack`'s index, fetching it first if needed.
+uint64_t RemoteCatalog::cache_index(const std::string& pack) {
+  fs::path cached = dir_ / index_name(pack);
   std::error_code ec;
   uint64_t size = fs::file_size(cached, ec);
   if (!ec) return size;
-  std::string bytes = take(remote_.get_bytes("packs/" + idx));
+  std::string bytes = take(remote_.get_bytes(index_key(pack)));
   write_file_atomic(cached, bytes);
   return bytes.size();
 }
@@ -127,8 +125,7 @@ std::vector<std::string> RemoteCatalog::pack_names() const {
 }
 
 std::vector<PackEntry> RemoteCatalog::entries_of(const std::string& pack) const {
-  std::string idx = index_name(pack);
-  return parse_index(read_file(dir_ / idx), remote_.properties().display + "/packs/" + idx);
+  return parse_index(read_file(dir_ / index_name(pack)), remote_.properties().display + "/" + index_key(pack));
 }
 
 const RemotePacked* RemoteCatalog::find(const Hash& h) const {
