@@ -7,6 +7,7 @@
 #include "core/pipeline_edit.hpp"
 #include "core/pipeline_graph.hpp"
 #include "core/pipeline_spec.hpp"
+#include "core/shell_words.hpp"
 #include "core/text.hpp"
 #include "data_common.hpp"
 
@@ -47,7 +48,7 @@ void setup_stage_add(CLI::App& cmd, Context& ctx) {
     auto lock = lock_repo(ctx);
     fs::path root = ctx.repo().root();
     fs::path file = root / kPipelineFile;
-    a->s.cmd = join(a->command, " ");
+    a->s.cmd = shell_join(a->command);
     std::string text = fs::exists(file) ? read_file(file) : "";
     std::string updated = add_stage_text(text, a->s, a->force, root);
     write_file_atomic(file, updated);

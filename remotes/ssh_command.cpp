@@ -194,15 +194,6 @@ void SshCommand::fail(const SshCommandResult& r) const {
   throw Error(Errc::remote, where + ": ssh failed" + (detail.empty() ? "" : ": " + detail));
 }
 
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
 std::string last_line(const std::string& text) {
   std::string t = trim(text);
   auto nl = t.rfind('\n');

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/shell_words.hpp"
 #include "ssh_session.hpp"
 
 namespace mlops {
@@ -56,9 +57,6 @@ class SshCommand {
   SshSettings settings_;
   std::string what_;
 };
-
-// `text` as one word for a POSIX shell: 'it'\''s'.
-std::string shell_quote(const std::string& text);
 
 // The last line of a command's output (its error message, usually).
 std::string last_line(const std::string& text);

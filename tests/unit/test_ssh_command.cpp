@@ -6,13 +6,6 @@
 
 using namespace mlops;
 
-TEST_CASE("shell_quote makes one shell word of anything", "[ssh_command]") {
-  CHECK(shell_quote("plain") == "'plain'");
-  CHECK(shell_quote("it's") == "'it'\\''s'");
-  CHECK(shell_quote("$(rm -rf /); `x` \"y\"") == "'$(rm -rf /); `x` \"y\"'");
-  CHECK(shell_quote("") == "''");
-}
-
 TEST_CASE("ssh always checks host keys and never prompts", "[ssh_command]") {
   SshSettings s;
   s.host = "edge1";
