@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "core/checkout.hpp"
+#include "core/config_keys.hpp"
 #include "core/error.hpp"
 #include "core/exp_queue.hpp"
 #include "core/params_override.hpp"
@@ -104,7 +105,7 @@ void setup_run(CLI::App& exp, Context& ctx) {
   cmd->add_option("-n,--name", a->spec.name, "Name the run, to refer to it by name later");
   cmd->add_flag("--queue", a->queue, "Queue the experiment instead; `mlops exp queue start` runs it");
   cmd->add_flag("-f,--force", a->flags.force, "Run the stages even when they are up to date");
-  cmd->add_option("-j,--jobs", a->flags.jobs, "Stages to run at once (default 1)")->check(CLI::PositiveNumber);
+  cmd->add_option("-j,--jobs", a->flags.jobs, "Stages to run at once (default 1)")->check(CLI::Range(1, kMaxJobs));
   cmd->add_flag("--no-run-cache", a->flags.no_run_cache, "Run dirty stages even when the run cache has their results");
   cmd->footer(
       "Writes the overrides into the params files, runs the pipeline like `mlops repro`, records\n"
@@ -146,7 +147,7 @@ void setup_queue(CLI::App& exp, Context& ctx) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* start = queue_cmd->add_subcommand("start", "Run the queued experiments, oldest first");
   start->add_option("-j,--jobs", flags->jobs, "Stages to run at once within each experiment (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, kMaxJobs));
   start->footer(
       "Experiments run one after another in the workspace (each changes the params files for\n"
       "its run); -j runs independent stages of each experiment in parallel. Each leaves the\n"

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "core/checkout.hpp"
+#include "core/config_keys.hpp"
 #include "core/error.hpp"
 #include "core/git_history.hpp"
 #include "core/text.hpp"
@@ -36,7 +37,7 @@ void add_transfer_options(CLI::App& cmd, TransferArgs& a, bool with_revs) {
   cmd.add_option("paths", a.paths, "Tracked paths (default: all)");
   cmd.add_option("-r,--remote", a.remote, "Remote to use (default: core.remote, or the only one)");
   cmd.add_option("-j,--jobs", a.jobs, "Parallel transfers (default: remote.<name>.jobs or the protocol's)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, kMaxJobs));
   if (!with_revs) return;
   cmd.add_flag("--all-commits", a.all_commits, "Also every commit reachable from any ref");
   cmd.add_flag("--all-branches", a.all_branches, "Also the tip of every local branch");

@@ -1,5 +1,6 @@
 // `mlops repro`: bring pipeline stages up to date, running only what changed.
 #include "commands.hpp"
+#include "core/config_keys.hpp"
 #include "core/error.hpp"
 #include "core/pipeline_spec.hpp"
 #include "core/repro.hpp"
@@ -25,7 +26,7 @@ void setup_repro(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("--downstream", a->opt.downstream, "The named stages and every stage that depends on them");
   cmd.add_flag("--dry-run", a->opt.dry_run, "Print what would run and why; change nothing");
   cmd.add_flag("-k,--keep-going", a->opt.keep_going, "After a failure, go on with stages that do not depend on it");
-  cmd.add_option("-j,--jobs", a->jobs, "Stages to run at once (default 1)")->check(CLI::PositiveNumber);
+  cmd.add_option("-j,--jobs", a->jobs, "Stages to run at once (default 1)")->check(CLI::Range(1, kMaxJobs));
   cmd.add_flag("--no-run-cache", a->no_run_cache, "Run dirty stages even when the run cache has their results");
   cmd.add_flag("--pull", a->pull, "Fetch missing deps and recorded outs from the default remote first");
   cmd.add_flag("--exit-code", a->exit_code, "With --dry-run, exit with 1 when a stage would run");

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/config_keys.hpp"
 #include "core/tracked.hpp"
 
 namespace fs = std::filesystem;
@@ -31,7 +32,7 @@ Error stage_out_error(const Tracked& t) {
 }
 
 void add_jobs_option(CLI::App& cmd, int& jobs) {
-  cmd.add_option("-j,--jobs", jobs, "Parallel jobs (default: core.jobs, or one per core)")->check(CLI::PositiveNumber);
+  cmd.add_option("-j,--jobs", jobs, "Parallel jobs (default: core.jobs, or one per core)")->check(CLI::Range(1, kMaxJobs));
 }
 
 }  // namespace mlops::cli

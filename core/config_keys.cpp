@@ -21,14 +21,15 @@ constexpr std::array kKeys{
               "how the workspace is materialised from the cache, first that works wins"},
     ConfigKey{"core.pack_threshold", KeyType::size, "1MiB", "", false,
               "objects smaller than this go into pack files, larger ones are loose files"},
-    ConfigKey{"core.jobs", KeyType::integer, "0", "", false, "parallel jobs for local work (0: one per core)"},
+    ConfigKey{"core.jobs", KeyType::integer, "0", "", false, "parallel jobs for local work (0: one per core)", 0,
+              kMaxJobs},
     ConfigKey{"core.lock_timeout", KeyType::integer, "30", "", false,
-              "seconds to wait for another mlops process to release the repository lock"},
+              "seconds to wait for another mlops process to release the repository lock", 0, 86400},
     ConfigKey{"core.remote", KeyType::string, "", "", false, "name of the default remote"},
     ConfigKey{"ui.color", KeyType::choice, "auto", kWhen, false, "colour in human output"},
     ConfigKey{"ui.progress", KeyType::choice, "auto", kWhen, false, "progress reports on stderr"},
     ConfigKey{"remote.*.url", KeyType::string, "", "", false, "location of the remote"},
-    ConfigKey{"remote.*.jobs", KeyType::integer, "", "", false, "parallel transfers to this remote"},
+    ConfigKey{"remote.*.jobs", KeyType::integer, "", "", false, "parallel transfers to this remote", 0, kMaxJobs},
     // DVC's name, so carried-over configs keep working; DVC lets it be turned
     // off, mlops never trusts a remote's bytes (DESIGN §9).
     ConfigKey{"remote.*.verify", KeyType::choice, "true", "true", false,
@@ -49,10 +50,10 @@ constexpr std::array kKeys{
     ConfigKey{"remote.*.multipart_chunksize", KeyType::size, "8MiB", "", false,
               "S3: size of those parts (5MiB to 5GiB)"},
     ConfigKey{"remote.*.user", KeyType::string, "", "", false, "SSH/HTTP: user name"},
-    ConfigKey{"remote.*.port", KeyType::integer, "", "", false, "SSH: port"},
+    ConfigKey{"remote.*.port", KeyType::integer, "", "", false, "SSH: port", 1, 65535},
     ConfigKey{"remote.*.keyfile", KeyType::string, "", "", false, "SSH: private key file"},
     ConfigKey{"remote.*.known_hosts", KeyType::string, "", "", false, "SSH: known_hosts file"},
-    ConfigKey{"remote.*.max_sessions", KeyType::integer, "", "", false, "SSH: connection cap"},
+    ConfigKey{"remote.*.max_sessions", KeyType::integer, "", "", false, "SSH: connection cap", 1, 64},
     ConfigKey{"remote.*.password", KeyType::string, "", "", true, "HTTP: password"},
     ConfigKey{"remote.*.token", KeyType::string, "", "", true, "HTTP: bearer token"},
     ConfigKey{"remote.*.ca_bundle", KeyType::string, "", "", false, "HTTP: CA certificates file"},
@@ -63,9 +64,9 @@ constexpr std::array kKeys{
     ConfigKey{"target.*.trust", KeyType::string, "", "", false,
               "public keys (minisign base64 lines, comma-separated) whose bundles the target accepts"},
     ConfigKey{"target.*.retain", KeyType::integer, "3", "", false,
-              "versions a target keeps per model, the current and previous ones included"},
+              "versions a target keeps per model, the current and previous ones included", 1, 1000},
     ConfigKey{"target.*.user", KeyType::string, "", "", false, "SSH: user name on the device"},
-    ConfigKey{"target.*.port", KeyType::integer, "", "", false, "SSH: port"},
+    ConfigKey{"target.*.port", KeyType::integer, "", "", false, "SSH: port", 1, 65535},
     ConfigKey{"target.*.keyfile", KeyType::string, "", "", false, "SSH: private key file (target add --identity)"},
     ConfigKey{"target.*.known_hosts", KeyType::string, "", "", false, "SSH: known_hosts file"},
     ConfigKey{"target.*.mlops_path", KeyType::string, "mlops", "", false, "SSH: the mlops program on the device"},
@@ -119,9 +120,11 @@ std::string check_config_value(const ConfigKey& key, std::string_view name, std:
       throw bad("true or false");
     }
     case KeyType::integer: {
+      std::string range = "a whole number from " + std::to_string(key.min) + " to " + std::to_string(key.max);
       if (value.empty() || value.size() > 9 ||
           !std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); }))
-        throw bad("a non-negative whole number");
+        throw bad(range);
+      if (int64_t n = std::stoll(value); n < key.min || n > key.max) throw bad(range);
       return value;
     }
     case KeyType::size:

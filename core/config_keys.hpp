@@ -3,12 +3,18 @@
 // `*` segment standing for a user-chosen name (`remote.*.url`). Every reader of
 // configuration goes through this table, so types, defaults and secrecy live
 // in one place; tests/unit/test_config_keys.cpp checks the table itself.
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mlops {
+
+// The most threads or transfers one -j or *.jobs setting may ask for: more
+// than this makes no machine faster, and thread creation fails long before
+// a typo's 100000.
+inline constexpr int kMaxJobs = 256;
 
 enum class KeyType { string, boolean, integer, size, choice, list };
 
@@ -19,6 +25,8 @@ struct ConfigKey {
   std::string_view choices;        // choice/list: comma-separated allowed values
   bool secret;                     // printed as *** everywhere
   std::string_view help;
+  int64_t min = 0;  // integer keys: the range check_config_value() accepts
+  int64_t max = 999'999'999;
 };
 
 std::span<const ConfigKey> config_keys();

@@ -65,3 +65,14 @@ TEST_CASE("secrets are marked", "[config]") {
   }
   CHECK_FALSE(find_config_key("remote.a.url")->secret);
 }
+
+TEST_CASE("integer keys have a range, named in the error", "[config]") {
+  const ConfigKey& jobs = *find_config_key("core.jobs");
+  CHECK(check_config_value(jobs, "core.jobs", "256") == "256");
+  CHECK_THROWS_WITH(check_config_value(jobs, "core.jobs", "100000"),
+                    Catch::Equals("invalid value '100000' for core.jobs: expected a whole number from 0 to 256"));
+  CHECK_THROWS(check_config_value(*find_config_key("remote.x.port"), "remote.x.port", "0"));
+  CHECK_THROWS(check_config_value(*find_config_key("target.x.retain"), "target.x.retain", "0"));
+  for (const auto& k : config_keys())
+    if (k.type == KeyType::integer) CHECK(k.min <= k.max);
+}
