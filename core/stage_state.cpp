@@ -8,6 +8,7 @@
 #include "structured_file.hpp"
 #include "text.hpp"
 #include "workspace_scan.hpp"
+#include "yaml_json.hpp"
 
 namespace fs = std::filesystem;
 
@@ -116,7 +117,7 @@ std::vector<StageReason> StageInspector::reasons(const Stage& stage, const Stage
       const nlohmann::json* old = nullptr;
       auto f = was.params.find(file);
       if (f != was.params.end() && f->second.count(key)) old = &f->second.at(key);
-      if (!old || *old != value)
+      if (!old || canonical_text(*old) != canonical_text(value))
         why.push_back({"param", file + ":" + key,
                        "param '" + key + "' changed: " + brief(old ? *old : nlohmann::json()) + " -> " + brief(value)});
     }
@@ -137,7 +138,7 @@ std::string run_cache_key(const Stage& stage, const StageSnapshot& now) {
   key["env"] = stage.env;
   for (const auto& d : now.deps) key["deps"].push_back({d.path, d.hash.str()});
   for (const auto& [file, keys] : now.params)
-    for (const auto& [k, v] : keys) key["params"][file][k] = v;
+    for (const auto& [k, v] : keys) key["params"][file][k] = canonical_text(v);
   for (const auto& o : stage.outs) key["outs"].push_back(o.path);
   return hash_bytes(key.dump()).hex();
 }

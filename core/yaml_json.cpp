@@ -105,4 +105,12 @@ void emit_json_as_yaml(YAML::Emitter& out, const nlohmann::json& v) {
   }
 }
 
+std::string canonical_text(const nlohmann::json& value) {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  emit_json_as_yaml(out, value);
+  return out.c_str();
+}
+
 }  // namespace mlops

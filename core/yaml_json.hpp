@@ -19,4 +19,10 @@ nlohmann::ordered_json yaml_to_ordered_json(const YAML::Node& node);
 
 void emit_json_as_yaml(YAML::Emitter& out, const nlohmann::json& value);
 
+// `value` as one line of YAML flow text, the form in which params are
+// compared and keyed: two values are the same exactly when their texts are,
+// so `.nan` equals `.nan` (NaN is not equal to itself as a double, and JSON
+// text would write it as null).
+std::string canonical_text(const nlohmann::json& value);
+
 }  // namespace mlops
