@@ -9,6 +9,7 @@
 #include "error.hpp"
 #include "paths.hpp"
 #include "text.hpp"
+#include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,12 +24,7 @@ std::string where(const fs::path& file, const YAML::Mark& mark) {
 YAML::Node load_yaml_file(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) return YAML::Node(YAML::NodeType::Map);
-  YAML::Node root;
-  try {
-    root = YAML::Load(read_file(file));
-  } catch (const YAML::Exception& e) {
-    throw Error(Errc::usage, where(file, e.mark) + ": invalid YAML: " + e.msg);
-  }
+  YAML::Node root = load_yaml(read_yaml_file(file, file.string()), file.string());
   if (root.IsNull()) return YAML::Node(YAML::NodeType::Map);
   if (!root.IsMap()) throw Error(Errc::usage, where(file, root.Mark()) + ": a config file must be a YAML mapping");
   return root;

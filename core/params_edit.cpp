@@ -9,20 +9,12 @@
 #include "out_entry_yaml.hpp"
 #include "text.hpp"
 #include "yaml_json.hpp"
+#include "yaml_load.hpp"
 
 using nlohmann::json;
 
 namespace mlops {
 namespace {
-
-YAML::Node load(const std::string& text, const std::string& origin) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw Error(Errc::usage, origin + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                                 ": invalid params file: " + e.msg);
-  }
-}
 
 std::optional<size_t> list_index(const std::string& part) {
   size_t i = 0;
@@ -116,7 +108,7 @@ ParamOverride parse_override(const std::string& spec, const std::string& default
 
 std::string set_param(const std::string& text, const std::string& origin, const std::string& key,
                       const json& value) {
-  YAML::Node doc = load(text, origin);
+  YAML::Node doc = load_yaml(text, origin);
   auto found = find_node(doc, key);
   if (!found) {
     std::vector<std::string> keys;
@@ -140,7 +132,7 @@ std::string set_param(const std::string& text, const std::string& origin, const 
   // Read it back: the edit must have changed this value and nothing else.
   FlatValues expected = flatten(yaml_to_json(doc));
   expected[key] = value;
-  if (flatten(yaml_to_json(load(out, origin))) != expected)
+  if (flatten(yaml_to_json(load_yaml(out, origin))) != expected)
     throw Error(Errc::usage, where + ": param '" + key + "' could not be set in place to " + value.dump());
   return out;
 }

@@ -9,6 +9,7 @@
 #include "out_entry_yaml.hpp"
 #include "pipeline_lock_fast.hpp"
 #include "yaml_json.hpp"
+#include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
 
@@ -73,15 +74,9 @@ const PointerOut* StageLock::out(const std::string& path) const {
 }
 
 PipelineLock parse_lock(const std::string& text, const std::string& origin) {
+  check_yaml_size(text.size(), origin);
   if (auto fast = parse_lock_fast(text, origin)) return std::move(*fast);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    std::string where = origin;
-    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
-    throw Error(Errc::usage, where + ": invalid YAML: " + e.msg);
-  }
+  YAML::Node root = load_yaml(text, origin);
   PipelineLock lock;
   if (root.IsNull()) return lock;
   if (!root.IsMap()) throw bad(origin, root, "expected a mapping with `schema` and `stages`");
@@ -140,7 +135,7 @@ std::string format_lock(const PipelineLock& lock) {
 PipelineLock read_lock(const fs::path& root) {
   std::error_code ec;
   if (!fs::exists(root / kLockFile, ec)) return {};
-  return parse_lock(read_file(root / kLockFile), std::string(kLockFile));
+  return parse_lock(read_yaml_file(root / kLockFile, std::string(kLockFile)), std::string(kLockFile));
 }
 
 void write_lock(const fs::path& root, const PipelineLock& lock) {

@@ -2,11 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <set>
 #include <string_view>
 #include <vector>
 
+#include "error.hpp"
 #include "text.hpp"
 #include "yaml_json.hpp"
+#include "yaml_load.hpp"
 
 namespace mlops {
 namespace {
@@ -68,7 +71,7 @@ class Reader {
     if (!expect(0, "schema: mlops-lock 1") || !expect(0, "stages:")) return std::nullopt;
     while (i_ < l_.size()) {
       auto kv = at(2);
-      if (!kv || !kv->second.empty()) return std::nullopt;
+      if (!kv || !kv->second.empty() || lock.stages.count(kv->first)) return std::nullopt;
       ++i_;
       StageLock st;
       if (!stage(st)) return std::nullopt;
@@ -91,10 +94,14 @@ class Reader {
     return key_value(l_[i_].text);
   }
 
+  // Anything but the block form format_lock() writes (an inline `outs: {a: b}`,
+  // a key given twice) is left to the general reader, which refuses what is wrong.
   bool stage(StageLock& st) {
+    std::set<std::string> seen;
     while (auto kv = at(4)) {
       ++i_;
       const std::string& key = kv->first;
+      if (!seen.insert(key).second) return false;
       if (key == "cmd" && !kv->second.empty()) {
         auto s = string_value(kv->second);
         if (!s) return false;
@@ -106,9 +113,9 @@ class Reader {
           st.cmd.push_back(*s);
           ++i_;
         }
-      } else if (key == "deps" || key == "outs") {
+      } else if ((key == "deps" || key == "outs") && kv->second.empty()) {
         if (!entries(key == "deps" ? st.deps : st.outs)) return false;
-      } else if (key == "params") {
+      } else if (key == "params" && kv->second.empty()) {
         if (!params(st.params)) return false;
       } else {
         return false;
@@ -121,6 +128,7 @@ class Reader {
     while (i_ < l_.size() && l_[i_].indent == 6 && l_[i_].text.starts_with("- ")) {
       PointerOut o;
       bool have_path = false, have_hash = false, have_kind = false;
+      std::set<std::string> seen;
       std::string_view first = l_[i_].text.substr(2);
       for (bool first_line = true; i_ < l_.size(); first_line = false) {
         std::string_view t = first_line ? first : l_[i_].text;
@@ -129,6 +137,7 @@ class Reader {
         if (!kv) return false;
         ++i_;
         auto [k, v] = *kv;
+        if (!seen.insert(k).second) return false;
         if (k == "path") {
           auto s = string_value(v);
           if (!s) return false;
@@ -158,11 +167,12 @@ class Reader {
 
   bool params(ParamValues& out) {
     while (auto file = at(6)) {
-      if (!file->second.empty()) return false;
+      if (!file->second.empty() || out.count(file->first)) return false;
       ++i_;
       auto& keys = out[file->first];
       while (auto kv = at(8)) {
         ++i_;
+        if (keys.count(kv->first)) return false;
         if (plain(kv->second) && kv->second.find_first_of("[]{},") == std::string_view::npos) {
           keys[kv->first] = yaml_to_json(YAML::Node(std::string(kv->second)));  // a plain scalar, untyped yet
           continue;
@@ -178,8 +188,8 @@ class Reader {
             snippet += std::string(static_cast<size_t>(l_[j].indent - 10), ' ') + std::string(l_[j].text) + "\n";
         }
         try {
-          keys[kv->first] = yaml_to_json(YAML::Load(snippet));
-        } catch (const YAML::Exception&) {
+          keys[kv->first] = yaml_to_json(load_yaml(snippet, "mlops.lock"));
+        } catch (const Error&) {
           return false;
         }
       }

@@ -5,10 +5,10 @@
 #include <set>
 #include <stdexcept>
 
-#include "atomic_file.hpp"
 #include "error.hpp"
 #include "pipeline_vars.hpp"
 #include "text.hpp"
+#include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
 
@@ -42,16 +42,6 @@ const std::vector<std::string> kStageKeys{"cmd",    "wdir",           "deps",   
 const std::vector<std::string> kOutKeys{"path", "cache", "persist", "desc"};
 const std::vector<std::string> kResourceKeys{"cpus", "memory", "gpus", "time", "partition"};
 const std::vector<std::string> kExecutors{"local", "slurm", "kubernetes"};
-
-YAML::Node load_yaml(const std::string& text, const std::string& origin) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    std::string where = origin;
-    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
-    throw Error(Errc::usage, where + ": invalid YAML: " + e.msg);
-  }
-}
 
 class Parser {
  public:
@@ -158,7 +148,7 @@ class Parser {
   YAML::Node params_scope(const std::string& file) const {
     std::error_code ec;
     if (!fs::exists(root_ / file, ec)) return YAML::Node(YAML::NodeType::Map);
-    YAML::Node n = load_yaml(read_file(root_ / file), file);
+    YAML::Node n = load_yaml(read_yaml_file(root_ / file, file), file);
     return n.IsMap() ? n : YAML::Node(YAML::NodeType::Map);
   }
 
@@ -170,7 +160,7 @@ class Parser {
       if (item.IsScalar()) {
         std::string file = normal_path("", item.Scalar(), item, "");
         if (!fs::exists(root_ / file)) throw bad(item, "", "vars file '" + file + "' does not exist");
-        scope = load_yaml(read_file(root_ / file), file);
+        scope = load_yaml(read_yaml_file(root_ / file, file), file);
       }
       if (!scope.IsMap()) throw bad(item, "", "each `vars` entry must be a mapping or a YAML/JSON file of one");
       for (const auto& kv : scope) merged[kv.first.Scalar()] = kv.second;
@@ -383,7 +373,7 @@ Pipeline load_pipeline(const fs::path& root) {
     empty.origin = std::string(kPipelineFile);
     return empty;
   }
-  return parse_pipeline(read_file(file), std::string(kPipelineFile), root);
+  return parse_pipeline(read_yaml_file(file, std::string(kPipelineFile)), std::string(kPipelineFile), root);
 }
 
 }  // namespace mlops

@@ -7,6 +7,7 @@
 #include "atomic_file.hpp"
 #include "out_entry_yaml.hpp"
 #include "error.hpp"
+#include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
 
@@ -80,12 +81,7 @@ std::string format_out_entry(const PointerOut& o, const std::string& indent) {
 }
 
 PointerFile parse_pointer(const std::string& text, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw bad(origin, e.mark, e.msg);
-  }
+  YAML::Node root = load_yaml(text, origin);
   if (!root.IsMap()) throw bad(origin, root.Mark(), "expected a mapping with `outs`");
   YAML::Node outs = root["outs"];
   if (!outs || !outs.IsSequence() || outs.size() == 0)
@@ -95,7 +91,9 @@ PointerFile parse_pointer(const std::string& text, const std::string& origin) {
   return p;
 }
 
-PointerFile read_pointer(const fs::path& file) { return parse_pointer(read_file(file), file.string()); }
+PointerFile read_pointer(const fs::path& file) {
+  return parse_pointer(read_yaml_file(file, file.string()), file.string());
+}
 
 std::string format_pointer(const PointerFile& p) {
   std::string name = p.outs.empty() ? "" : p.outs.front().path;

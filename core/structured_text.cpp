@@ -5,6 +5,7 @@
 
 #include "error.hpp"
 #include "yaml_json.hpp"
+#include "yaml_load.hpp"
 
 namespace mlops {
 namespace {
@@ -28,8 +29,15 @@ std::string json_reason(const std::string& what) {
 }
 
 Document parse_json(std::string_view text, const std::string& origin) {
+  check_yaml_size(text.size(), origin);
+  // nlohmann reads any depth, and the readers of the result recurse.
+  auto shallow = [&origin](int depth, Document::parse_event_t, Document&) {
+    if (depth > kYamlMaxDepth)
+      throw Error(Errc::usage, origin + ": invalid JSON: nested deeper than " + std::to_string(kYamlMaxDepth) + " levels");
+    return true;
+  };
   try {
-    return Document::parse(text);
+    return Document::parse(text, shallow);
   } catch (const Document::parse_error& e) {
     size_t end = std::min(e.byte == 0 ? 0 : e.byte - 1, text.size());
     int line = 1, column = 1;
@@ -46,12 +54,7 @@ Document parse_json(std::string_view text, const std::string& origin) {
 }
 
 Document parse_yaml(std::string_view text, const std::string& origin) {
-  try {
-    return yaml_to_ordered_json(YAML::Load(std::string(text)));
-  } catch (const YAML::Exception& e) {
-    if (e.mark.is_null()) throw malformed(origin, 0, 0, "YAML", e.msg);
-    throw malformed(origin, e.mark.line + 1, e.mark.column + 1, "YAML", e.msg);
-  }
+  return yaml_to_ordered_json(load_yaml(text, origin));
 }
 
 }  // namespace

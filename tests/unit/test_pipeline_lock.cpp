@@ -50,3 +50,31 @@ TEST_CASE("hand-edited lock files go to the general YAML reader", "[pipeline]") 
   CHECK(lock.stages.at("a").cmd == std::vector<std::string>{"x"});
   CHECK(lock.stages.at("a").out("o")->hash == hash_bytes("o"));
 }
+
+TEST_CASE("the fast lock reader leaves what it does not fully read to the general one", "[pipeline]") {
+  std::string h = hash_bytes("o").str();
+  std::string stage = "schema: mlops-lock 1\nstages:\n  a:\n    cmd: x\n";
+  std::string entry = "      - path: o\n        hash: " + h + "\n        kind: file\n";
+  // An inline mapping where a list of entries belongs: refused, not read as no outs.
+  std::string inline_outs = stage + "    outs: {a: b}\n";
+  CHECK_FALSE(parse_lock_fast(inline_outs, "mlops.lock"));
+  CHECK_THROWS_WITH(parse_lock(inline_outs, "mlops.lock"), Catch::Contains("mlops.lock:5:11: invalid lock file"));
+  // Keys given twice anywhere: the general reader names the second.
+  for (const std::string& twice : {stage + "    outs:\n" + entry + "    outs:\n" + entry,
+                                   stage + "    outs:\n" + entry + "        kind: dir\n",
+                                   stage + "  a:\n    cmd: y\n",
+                                   stage + "    params:\n      p.yaml:\n        lr: 1\n        lr: 2\n"}) {
+    INFO(twice);
+    CHECK_FALSE(parse_lock_fast(twice, "mlops.lock"));
+    CHECK_THROWS_WITH(parse_lock(twice, "mlops.lock"), Catch::Contains("invalid YAML: duplicate key"));
+  }
+  // An alias bomb in a param value goes to the general reader, which refuses it.
+  std::string bomb = stage + "    params:\n      p.yaml:\n        x:\n          a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    bomb += std::string("          ") + c + ": &" + c + " [";
+    for (int k = 0; k < 10; ++k) bomb += std::string(k ? ", *" : "*") + static_cast<char>(c - 1);
+    bomb += "]\n";
+  }
+  CHECK_FALSE(parse_lock_fast(bomb, "mlops.lock"));
+  CHECK_THROWS_WITH(parse_lock(bomb, "mlops.lock"), Catch::Contains("values once aliases are expanded"));
+}
