@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 #include <stdexcept>
 
@@ -43,6 +45,11 @@ const std::vector<std::string> kOutKeys{"path", "cache", "persist", "desc"};
 const std::vector<std::string> kResourceKeys{"cpus", "memory", "gpus", "time", "partition"};
 const std::vector<std::string> kExecutors{"local", "slurm", "kubernetes"};
 
+// The most stages a pipeline may have once every matrix and foreach is
+// expanded (docs/security.md, "Input limits"): a few lines of `matrix` can
+// stand for 10^9 stages, and every command that reads mlops.yaml expands it.
+constexpr uint64_t kMaxPipelineStages = 10'000;
+
 class Parser {
  public:
   Parser(std::string origin, fs::path root) : origin_(std::move(origin)), root_(std::move(root)) {}
@@ -69,6 +76,7 @@ class Parser {
         if (!names.insert(s.name).second) throw bad(kv.first, s.name, "two stages are named '" + s.name + "'");
         p.stages.push_back(std::move(s));
       }
+      stages_ = p.stages.size();
     }
     return p;
   }
@@ -78,6 +86,18 @@ class Parser {
   fs::path root_;
   std::string default_params_;
   PipelineVars vars_;
+  uint64_t stages_ = 0;  // expanded so far
+
+  // Refuses a matrix or foreach of `count` instances, counted before it is
+  // expanded, that would take the pipeline past kMaxPipelineStages.
+  void check_expansion(const YAML::Node& n, const std::string& stage, uint64_t count, const std::string& what) const {
+    if (stages_ + count <= kMaxPipelineStages) return;
+    std::string many = count > kMaxPipelineStages ? "more than " + std::to_string(kMaxPipelineStages)
+                                                  : std::to_string(count);
+    std::string others = stages_ ? " besides the " + std::to_string(stages_) + " before it" : "";
+    throw bad(n, stage, what + " expands to " + many + " stages" + others + "; a pipeline may have at most " +
+                            std::to_string(kMaxPipelineStages));
+  }
 
   SourcePos pos(const YAML::Node& n) const {
     SourcePos sp{origin_, 0, 0};
@@ -145,16 +165,15 @@ class Parser {
     return s == "." ? "" : s;
   }
 
-  YAML::Node params_scope(const std::string& file) const {
+  PipelineVars::Scope params_scope(const std::string& file) const {
     std::error_code ec;
-    if (!fs::exists(root_ / file, ec)) return YAML::Node(YAML::NodeType::Map);
-    YAML::Node n = load_yaml(read_yaml_file(root_ / file, file), file);
-    return n.IsMap() ? n : YAML::Node(YAML::NodeType::Map);
+    if (!fs::exists(root_ / file, ec)) return {};
+    return PipelineVars::entries(load_yaml(read_yaml_file(root_ / file, file), file));
   }
 
   void load_vars(const YAML::Node& list) {
     if (!list.IsSequence()) throw bad(list, "", "`vars` must be a list of mappings or file names");
-    YAML::Node merged(YAML::NodeType::Map);
+    PipelineVars::Scope merged;
     for (const auto& item : list) {
       YAML::Node scope = item;
       if (item.IsScalar()) {
@@ -163,9 +182,9 @@ class Parser {
         scope = load_yaml(read_yaml_file(root_ / file, file), file);
       }
       if (!scope.IsMap()) throw bad(item, "", "each `vars` entry must be a mapping or a YAML/JSON file of one");
-      for (const auto& kv : scope) merged[kv.first.Scalar()] = kv.second;
+      for (auto& entry : PipelineVars::entries(scope)) merged.push_back(std::move(entry));
     }
-    vars_.push(merged);
+    vars_.push(std::move(merged));
   }
 
   // A whole `${x}` keeps its type; anything else must already be `want`.
@@ -187,21 +206,21 @@ class Parser {
       if (def.size() != 2) throw bad(def, name, "a `foreach` stage has only `foreach` and `do`");
       YAML::Node items = resolved(def["foreach"], name);
       if (!items.IsSequence() && !items.IsMap()) throw bad(def["foreach"], name, "`foreach` must be a list or a mapping");
+      check_expansion(def["foreach"], name, items.size(), "`foreach`");
       size_t index = 0;
       for (const auto& it : items) {
-        YAML::Node scope(YAML::NodeType::Map);
+        PipelineVars::Scope scope;
         std::string suffix;
         if (items.IsMap()) {
-          scope["key"] = it.first;
-          scope["item"] = it.second;
+          scope = {{"key", it.first}, {"item", it.second}};
           suffix = it.first.Scalar();
         } else {
           const YAML::Node& elem = it;
-          scope["item"] = elem;
+          scope = {{"item", elem}};
           suffix = elem.IsScalar() ? elem.Scalar() : std::to_string(index);
         }
         ++index;
-        vars_.push(scope);
+        vars_.push(std::move(scope));
         out.push_back(body(name + "@" + suffix, name, def["do"]));
         vars_.pop();
       }
@@ -210,25 +229,29 @@ class Parser {
     if (def["matrix"]) {
       YAML::Node m = def["matrix"];
       if (!m.IsMap() || m.size() == 0) throw bad(m, name, "`matrix` must map names to lists of values");
-      std::vector<std::pair<std::string, YAML::Node>> axes;
+      std::vector<std::pair<std::string, std::vector<YAML::Node>>> axes;
+      uint64_t combinations = 1;
       for (const auto& kv : m) {
         YAML::Node values = resolved(kv.second, name);
         if (!values.IsSequence() || values.size() == 0)
           throw bad(kv.second, name, "matrix entry '" + kv.first.Scalar() + "' must be a non-empty list");
-        axes.emplace_back(kv.first.Scalar(), values);
+        // Counted before anything is expanded; the product stops growing at the limit.
+        combinations = std::min<uint64_t>(combinations * values.size(), kMaxPipelineStages + 1);
+        check_expansion(m, name, combinations, "`matrix`");
+        axes.emplace_back(kv.first.Scalar(), std::vector<YAML::Node>(values.begin(), values.end()));
       }
       std::vector<size_t> at(axes.size(), 0);
       for (;;) {
+        // `item` is built of copies: a node added to it shares the memory of
+        // the node's whole document (see pipeline_vars.hpp).
         YAML::Node item(YAML::NodeType::Map);
         std::vector<std::string> parts;
         for (size_t i = 0; i < axes.size(); ++i) {
-          YAML::Node v = axes[i].second[at[i]];
-          item[axes[i].first] = v;
+          const YAML::Node& v = axes[i].second[at[i]];
+          item[axes[i].first] = YAML::Clone(v);
           parts.push_back(axes[i].first + "=" + (v.IsScalar() ? v.Scalar() : std::to_string(at[i])));
         }
-        YAML::Node scope(YAML::NodeType::Map);
-        scope["item"] = item;
-        vars_.push(scope);
+        vars_.push({{"item", item}});
         out.push_back(body(name + "@" + join(parts, ","), name, def));
         vars_.pop();
         size_t i = axes.size();
@@ -277,15 +300,12 @@ class Parser {
     return s;
   }
 
-  YAML::Node list(const YAML::Node& n, const std::string& stage, const std::string& field) const {
+  // The items of a list, or a single value as one item.
+  std::vector<YAML::Node> list(const YAML::Node& n, const std::string& stage, const std::string& field) const {
     YAML::Node v = resolved(n, stage);
-    if (v.IsScalar()) {
-      YAML::Node one(YAML::NodeType::Sequence);
-      one.push_back(v);
-      return one;
-    }
+    if (v.IsScalar()) return {v};
     if (!v.IsSequence()) throw bad(n, stage, "`" + field + "` must be a list");
-    return v;
+    return std::vector<YAML::Node>(v.begin(), v.end());
   }
 
   void params(const YAML::Node& n, Stage& s) const {

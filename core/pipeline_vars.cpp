@@ -7,24 +7,24 @@
 namespace mlops {
 namespace {
 
+// The node below `root` at parts[1..]; an undefined node when there is none.
+// yaml-cpp nodes are handles and assigning to a defined one writes into the
+// document, so the walk rebinds with reset().
 YAML::Node walk(const YAML::Node& root, const std::vector<std::string>& parts) {
-  // yaml-cpp nodes are handles; Clone keeps the walk from writing into the scope.
-  YAML::Node cur = YAML::Clone(root);
-  for (const auto& p : parts) {
-    if (cur.IsMap()) {
-      YAML::Node next;
-      for (const auto& kv : cur)
-        if (kv.first.Scalar() == p) next = kv.second;
-      if (!next.IsDefined()) return YAML::Node();
-      cur = next;
-    } else if (cur.IsSequence()) {
-      if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos) return YAML::Node();
+  YAML::Node cur(root);
+  for (size_t n = 1; n < parts.size(); ++n) {
+    const std::string& p = parts[n];
+    const YAML::Node& at = cur;
+    YAML::Node next(YAML::NodeType::Undefined);
+    if (at.IsMap()) {
+      for (const auto& kv : at)
+        if (kv.first.Scalar() == p) next.reset(kv.second);
+    } else if (at.IsSequence() && !p.empty() && p.size() < 10 && p.find_first_not_of("0123456789") == std::string::npos) {
       size_t i = std::stoul(p);
-      if (i >= cur.size()) return YAML::Node();
-      cur = cur[i];
-    } else {
-      return YAML::Node();
+      if (i < at.size()) next.reset(at[i]);
     }
+    if (!next.IsDefined()) return next;
+    cur.reset(next);
   }
   return cur;
 }
@@ -41,12 +41,22 @@ std::string reference_at(const std::string& text, size_t open, size_t* end) {
 
 }  // namespace
 
+PipelineVars::Scope PipelineVars::entries(const YAML::Node& map) {
+  Scope out;
+  if (map.IsMap())
+    for (const auto& kv : map) out.emplace_back(kv.first.Scalar(), kv.second);
+  return out;
+}
+
 YAML::Node PipelineVars::lookup(const std::string& name) const {
   auto parts = split(name, '.');
-  for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
-    YAML::Node v = walk(*it, parts);
-    if (v.IsDefined() && !v.IsNull()) return v;
-  }
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope)
+    for (auto entry = scope->rbegin(); entry != scope->rend(); ++entry) {
+      if (entry->first != parts[0]) continue;
+      YAML::Node v = walk(entry->second, parts);
+      if (v.IsDefined() && !v.IsNull()) return v;
+      break;  // hidden entries of the same name are not searched
+    }
   return YAML::Node(YAML::NodeType::Null);
 }
 

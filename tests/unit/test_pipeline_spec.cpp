@@ -103,3 +103,23 @@ TEST_CASE("bad pipelines name file line column and stage", "[pipeline]") {
   CHECK(error_of("stages: [\n").find("mlops.yaml:2:1: invalid YAML") != std::string::npos);
   CHECK(error_of("stages:\n  a b:\n    cmd: x\n").find("invalid stage name 'a b'") != std::string::npos);
 }
+
+TEST_CASE("matrix and foreach are counted before they expand", "[pipeline]") {
+  std::string axis = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]";
+  std::string matrix = "stages:\n  grid:\n    cmd: echo\n    matrix: {a: " + axis + ", b: " + axis + ", c: " + axis +
+                       ", d: " + axis + ", e: " + axis + ", f: " + axis + ", g: " + axis + ", h: " + axis +
+                       ", i: " + axis + "}\n";
+  CHECK(error_of(matrix) ==
+        "mlops.yaml:4:13: stage 'grid': `matrix` expands to more than 10000 stages; a pipeline may have at most 10000");
+  std::string items;
+  for (int i = 0; i < 6000; ++i) items += (i ? ", " : "") + std::to_string(i);
+  std::string two = "stages:\n  a:\n    foreach: [" + items + "]\n    do: {cmd: echo}\n  b:\n    foreach: [" + items +
+                    "]\n    do: {cmd: echo}\n";
+  CHECK(error_of(two) == "mlops.yaml:6:14: stage 'b': `foreach` expands to 6000 stages besides the 6000 before it; "
+                         "a pipeline may have at most 10000");
+  std::string one = "stages:\n  a:\n    foreach: [" + items + "]\n    do: {cmd: 'echo ${item}'}\n";
+  Pipeline p = parse(one);
+  REQUIRE(p.stages.size() == 6000);
+  CHECK(p.stages.back().name == "a@5999");
+  CHECK(p.stages.back().cmd == std::vector<std::string>{"echo 5999"});
+}
