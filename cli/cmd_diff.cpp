@@ -11,6 +11,7 @@
 #include "core/git_history.hpp"
 #include "core/state_index.hpp"
 #include "core/text.hpp"
+#include "core/tree_read.hpp"
 #include "core/workspace.hpp"
 #include "data_common.hpp"
 
@@ -232,7 +233,7 @@ void setup_diff(CLI::App& cmd, Context& ctx) {
     TreeLoader load = [&](const Hash& h) -> std::optional<Tree> {
       if (auto it = trees.find(h); it != trees.end()) return it->second;
       if (!store.contains(h)) return std::nullopt;
-      return parse_tree(store.get_bytes(h), h.str());
+      return read_tree(store, h);
     };
     auto changes = diff_data(va.tracked, vb.tracked, load, targets);
     json doc = diff_json(va, vb, changes);

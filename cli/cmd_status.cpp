@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "core/tracked.hpp"
 #include "core/tree_diff.hpp"
+#include "core/tree_read.hpp"
 #include "core/workspace.hpp"
 #include "data_common.hpp"
 #include "pipeline_common.hpp"
@@ -67,7 +68,7 @@ json status_of(Workspace& ws, WorkspaceScanner& scanner, const Tracked& t) {
   TreeLoader load = [&](const Hash& h) -> std::optional<Tree> {
     if (auto it = now.trees.find(h); it != now.trees.end()) return it->second;
     if (!store.contains(h)) return std::nullopt;
-    return parse_tree(store.get_bytes(h), h.str());
+    return read_tree(store, h);
   };
   for (const auto& c : diff_trees(load, recorded, TreeRef{now.kind, now.hash, now.size}, t.path))
     j["changes"].push_back(change_json(c, t.path.size() + 1));

@@ -10,6 +10,7 @@
 #include "materialize.hpp"
 #include "object_store.hpp"
 #include "parallel.hpp"
+#include "tree_read.hpp"
 #include "workspace_scan.hpp"
 
 namespace fs = std::filesystem;
@@ -35,14 +36,14 @@ void Checkout::collect_all(const TreeRef& ref, const std::string& path, std::vec
     return;
   }
   dirs.push_back(path);
-  Tree t = parse_tree(store_.get_bytes(ref.hash), ref.hash.str());
+  Tree t = read_tree(store_, ref.hash, path);
   for (const auto& e : t.entries) collect_all({e.kind, e.hash, e.size}, path + "/" + e.name, jobs, dirs);
 }
 
 void Checkout::collect_dirs(const TreeRef& ref, const std::string& path, std::vector<std::string>& dirs) {
   if (ref.kind != EntryKind::dir) return;
   dirs.push_back(path);
-  Tree t = parse_tree(store_.get_bytes(ref.hash), ref.hash.str());
+  Tree t = read_tree(store_, ref.hash, path);
   for (const auto& e : t.entries)
     if (e.kind == EntryKind::dir) collect_dirs({e.kind, e.hash, e.size}, path + "/" + e.name, dirs);
 }
@@ -95,7 +96,7 @@ void Checkout::apply(const std::string& rel, const TreeRef& target) {
       TreeLoader load = [&](const Hash& h) -> std::optional<Tree> {
         if (auto it = now.trees.find(h); it != now.trees.end()) return it->second;
         if (!store_.contains(h)) return std::nullopt;
-        return parse_tree(store_.get_bytes(h), h.str());
+        return read_tree(store_, h);
       };
       plan(diff_trees(load, TreeRef{now.kind, now.hash, now.size}, target, rel), rel, jobs);
       collect_dirs(target, rel, dirs);

@@ -5,6 +5,7 @@
 #include "error.hpp"
 #include "object_store.hpp"
 #include "text.hpp"
+#include "tree_read.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,7 +32,7 @@ void sort_listing(Listing& l) {
 
 std::optional<Tree> DataLister::load(const Hash& hash) {
   if (!store_.contains(hash)) return std::nullopt;
-  return parse_tree(store_.get_bytes(hash), hash.str());
+  return read_tree(store_, hash);
 }
 
 bool DataLister::complete(const Hash& tree) {

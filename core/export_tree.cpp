@@ -11,7 +11,7 @@
 #include "materialize.hpp"
 #include "object_store.hpp"
 #include "parallel.hpp"
-#include "tree.hpp"
+#include "tree_read.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,7 +26,7 @@ void walk(const ObjectStore& store, const ExportEntry& entry, std::vector<Export
     return;
   }
   if (entry.kind != EntryKind::dir) return;
-  Tree t = parse_tree(store.get_bytes(entry.hash), entry.hash.str());
+  Tree t = read_tree(store, entry.hash, entry.rel);
   for (const auto& e : t.entries)
     walk(store, {entry.rel.empty() ? e.name : entry.rel + "/" + e.name, e.kind, e.hash, e.size}, out, missing);
 }

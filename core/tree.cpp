@@ -10,6 +10,10 @@ namespace {
 
 constexpr std::string_view kHeader = "mlops-tree 1\n";
 
+// More files than a file system can hold: a manifest declaring more is
+// crafted, and walking what it stands for would not end (tree_read.hpp).
+constexpr uint64_t kMaxTreeFiles = uint64_t{1} << 32;
+
 }  // namespace
 
 uint64_t Tree::size() const {
@@ -55,6 +59,7 @@ Tree parse_tree(std::string_view text, const std::string& origin) {
   };
   if (text.substr(0, kHeader.size()) != kHeader) throw bad(1, "not an mlops tree manifest (version 1)");
   Tree tree;
+  uint64_t files = 0, size = 0;
   size_t pos = kHeader.size(), line = 1;
   while (pos < text.size()) {
     ++line;
@@ -82,6 +87,13 @@ Tree parse_tree(std::string_view text, const std::string& origin) {
         e.name.find('\0') != std::string::npos)
       throw bad(line, "invalid name '" + e.name + "'");
     if (!tree.entries.empty() && !(tree.entries.back().name < e.name)) throw bad(line, "entries not sorted or repeated");
+    if (e.kind != EntryKind::dir && e.files != (e.kind == EntryKind::link ? 0u : 1u))
+      throw bad(line, "a " + std::string(e.kind == EntryKind::link ? "link" : "file") + " entry declaring " +
+                          std::to_string(e.files) + " files");
+    if (e.kind != EntryKind::link && __builtin_add_overflow(size, e.size, &size)) throw bad(line, "sizes overflow");
+    files += e.files;  // each term is at most kMaxTreeFiles, checked below, so the sum cannot wrap
+    if (e.files > kMaxTreeFiles || files > kMaxTreeFiles)
+      throw bad(line, "more than " + std::to_string(kMaxTreeFiles) + " files declared");
     tree.entries.push_back(std::move(e));
   }
   return tree;

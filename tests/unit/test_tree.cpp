@@ -2,8 +2,10 @@
 
 #include "core/error.hpp"
 #include "core/tree.hpp"
+#include "error_code.hpp"
 
 using namespace mlops;
+using mlops::test::code_of;
 
 namespace {
 Hash h(char c) { return hash_bytes(std::string(1, c)); }
@@ -49,4 +51,16 @@ TEST_CASE("names with a newline cannot be tracked", "[tree]") {
   t.entries.push_back({EntryKind::file, h('a'), 1, 1, "ok"});
   CHECK_NOTHROW(check_entry_name("spaces are fine", "p"));
   CHECK_THROWS_AS(check_entry_name("bad\nname", "p"), Error);
+}
+
+TEST_CASE("manifests declaring impossible counts are integrity errors", "[tree]") {
+  std::string head = "mlops-tree 1\n";
+  for (std::string bad : {head + "f " + h('a').hex() + " 1 2 x\n", head + "l " + h('a').hex() + " 1 1 x\n",
+                          head + "d " + h('a').hex() + " 1 4294967297 x\n",
+                          head + "d " + h('a').hex() + " 1 4294967296 x\nf " + h('b').hex() + " 1 1 y\n",
+                          head + "d " + h('a').hex() + " 18446744073709551615 1 x\nf " + h('b').hex() + " 1 1 y\n"}) {
+    INFO(bad);
+    CHECK(code_of([&] { parse_tree(bad, "t"); }) == Errc::integrity);
+  }
+  CHECK(parse_tree(head + "d " + h('a').hex() + " 1 4294967296 x\n", "t").files() == 4294967296u);
 }
