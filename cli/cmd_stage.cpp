@@ -41,14 +41,16 @@ void setup_stage_add(CLI::App& cmd, Context& ctx) {
   cmd.add_flag("-f,--force", a->force, "Overwrite a stage of the same name");
   cmd.footer(
       "Adds the stage to mlops.yaml (created if needed), keeping the rest of the file as it is.\n"
-      "Nothing runs; `mlops repro` does.\n\n"
+      "Nothing runs; `mlops repro` does. One word after -- is a shell command line, kept as it is\n"
+      "('cp a b && wc -l b'); several are the words of one command, quoted where the shell needs it.\n\n"
       "Example:\n  mlops stage add train -d src/train.py -d data/prepared -p train.lr -o models/model.pkl \\\n"
       "      -M metrics.json -- python src/train.py");
   ctx.on_run(&cmd, [&ctx, a] {
     auto lock = lock_repo(ctx);
     fs::path root = ctx.repo().root();
     fs::path file = root / kPipelineFile;
-    a->s.cmd = shell_join(a->command);
+    // As DVC does: one word is already a command line; several are argv.
+    a->s.cmd = a->command.size() == 1 ? a->command.front() : shell_join(a->command);
     std::string text = fs::exists(file) ? read_file(file) : "";
     std::string updated = add_stage_text(text, a->s, a->force, root);
     write_file_atomic(file, updated);
