@@ -67,7 +67,7 @@ ObjectStore::ObjectStore(fs::path cache_dir, uint64_t pack_threshold, uint64_t p
       pack_size_(pack_size) {
   fs::create_directories(loose_dir_);
   fs::create_directories(packs_dir_);
-  index_ = std::make_unique<PackIndex>(packs_dir_ / "index.sqlite");
+  index_ = std::make_unique<PackIndex>(packs_dir_ / "index.sqlite", [this] { return scan_packs(); });
   remove_temp_files();
   reconcile_index();
 }

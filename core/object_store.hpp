@@ -52,6 +52,7 @@ namespace mlops {
 
 class AtomicFile;
 class PackIndex;
+struct IndexedPack;
 class PackWriter;
 class UniqueFd;
 
@@ -200,6 +201,7 @@ class ObjectStore {
   std::string read_packed(const Hash& hash) const;
   void reconcile_index();
   void index_pack(const std::string& name);
+  std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> scan_packs() const;
   void for_each_loose(const std::function<void(const Hash&, const std::filesystem::path&, uint64_t)>& fn) const;
 
   std::filesystem::path cache_;

@@ -96,6 +96,19 @@ void ObjectStore::index_pack(const std::string& name) {
   index_->add_pack({name, scan.size}, scan.good);
 }
 
+std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> ObjectStore::scan_packs() const {
+  std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> out;
+  for (const auto& name : pack_files_on_disk(packs_dir_)) {
+    try {
+      PackScan scan = scan_pack(packs_dir_ / name);
+      out.push_back({{name, scan.size}, std::move(scan.good)});
+    } catch (const Error& e) {
+      if (e.code() != Errc::integrity) throw;  // a damaged pack is left for fsck, as on opening
+    }
+  }
+  return out;
+}
+
 void ObjectStore::reconcile_index() {
   // Index first, directory second: a pack published by another process in
   // between is then seen on disk (and indexed twice, harmlessly) instead of
