@@ -221,21 +221,39 @@ std::vector<ObjectStore::ObjectInfo> ObjectStore::verify(int jobs, Progress& pro
   return corrupt;
 }
 
-void ObjectStore::quarantine(const ObjectInfo& info) {
+std::string ObjectStore::quarantine_loose(const Hash& hash, const fs::path& path) const {
   fs::path dir = cache_ / "quarantine";
   fs::create_directories(dir);
+  fs::path dest = unused_name(dir, hash.hex());
+  if (::rename(path.c_str(), dest.c_str()) != 0) {
+    // Another thread or process found it first: it is in quarantine already.
+    if (errno == ENOENT) return "moved to " + dir.string();
+    throw_errno("cannot move " + path.string() + " to " + dest.string());
+  }
+  fsync_dir(dir);
+  fsync_dir(path.parent_path());
+  return "moved to " + dest.string();
+}
+
+void ObjectStore::quarantine(const ObjectInfo& info) {
   if (!info.packed) {
-    fs::path dest = unused_name(dir, info.hash.hex());
-    if (::rename(info.location.c_str(), dest.c_str()) != 0)
-      throw_errno("cannot move " + info.location.string() + " to " + dest.string());
-    fsync_dir(dir);
-    fsync_dir(info.location.parent_path());
+    quarantine_loose(info.hash, info.location);
     return;
   }
-  // Keep the damaged bytes (for a post-mortem), then forget the entry.
-  std::string bytes(kPackEntryHeaderSize + info.size, '\0');
-  {
-    UniqueFd fd = open_read(info.location);
+  fs::path dir = cache_ / "quarantine";
+  fs::create_directories(dir);
+  // Keep the damaged bytes (for a post-mortem), as far as the pack holds
+  // them (a damaged index row may claim any offset and length), then forget
+  // the entry.
+  std::string bytes;
+  int raw = ::open(info.location.c_str(), O_RDONLY | O_CLOEXEC);
+  if (raw >= 0) {
+    UniqueFd fd(raw);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + info.location.string());
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    uint64_t there = info.offset < size ? size - info.offset : 0;
+    bytes.resize(static_cast<size_t>(std::min(there, kPackEntryHeaderSize + std::min(info.size, size))));
     bytes.resize(pread_full(fd.get(), bytes.data(), bytes.size(), info.offset, info.location));
   }
   write_file_atomic(unused_name(dir, info.hash.hex() + ".from-" + info.location.stem().string().substr(0, 16)), bytes,
