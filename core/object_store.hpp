@@ -174,10 +174,25 @@ class ObjectStore {
   // before the old packs are deleted. With `dry_run`, only counts.
   GcStats gc(const std::function<bool(const Hash&)>& is_live, double repack_below_live_fraction, bool dry_run);
 
-  // Rebuilds the index from scratch by scanning (and re-hashing) every pack;
-  // entries whose bytes do not match their hash are left out. Returns the
-  // number of objects indexed.
-  uint64_t rebuild_index();
+  // Packs on disk whose header is damaged (fsck): their objects may still be
+  // intact, and rebuild_index() keeps every one that is.
+  struct DamagedPack {
+    std::string pack;
+    std::string problem;
+  };
+  std::vector<DamagedPack> damaged_packs() const;
+
+  // Rebuilds the index from scratch by scanning (and re-hashing) every pack.
+  // An intact pack is indexed as it is. A damaged one (an entry that fails
+  // its hash, cut off, or a damaged header) never loses an intact object:
+  // every entry that hashes right is copied into a new pack, and the damaged
+  // file is moved to quarantine/.
+  struct RepairStats {
+    uint64_t objects = 0;                    // indexed
+    uint64_t dropped = 0;                    // entries that failed their hash
+    std::vector<std::string> damaged_packs;  // rewritten and quarantined
+  };
+  RepairStats rebuild_index();
 
   // --- transfer support (object_store_transfer.cpp) ---
   struct PackedObject {
@@ -229,6 +244,7 @@ class ObjectStore {
   void reconcile_index();
   void index_pack(const std::string& name);
   std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> scan_packs() const;
+  uint64_t salvage_pack(const std::string& name, const std::vector<PackEntry>& good);
   void for_each_loose(const std::function<void(const Hash&, const std::filesystem::path&, uint64_t)>& fn) const;
 
   std::filesystem::path cache_;

@@ -129,19 +129,77 @@ void ObjectStore::reconcile_index() {
   }
 }
 
-uint64_t ObjectStore::rebuild_index() {
+ObjectStore::RepairStats ObjectStore::rebuild_index() {
   index_->clear();
   {
     std::lock_guard lock(fds_mu_);
     pack_fds_.clear();
   }
-  uint64_t objects = 0;
+  RepairStats stats;
   for (const auto& name : pack_files_on_disk(packs_dir_)) {
-    PackScan scan = scan_pack(packs_dir_ / name);
-    index_->add_pack({name, scan.size}, scan.good);
-    objects += scan.good.size();
+    fs::path path = packs_dir_ / name;
+    PackScan scan;
+    try {
+      scan = scan_pack(path, true);
+    } catch (const Error& e) {
+      if (e.code() != Errc::integrity) throw;
+      scan.bad_header = true;  // too short to hold even a header: nothing to salvage
+    }
+    if (scan.intact()) {
+      index_->add_pack({name, scan.size}, scan.good);
+      stats.objects += scan.good.size();
+      continue;
+    }
+    stats.objects += salvage_pack(name, scan.good);
+    stats.damaged_packs.push_back(name);
+    stats.dropped += scan.bad.size();
   }
-  return objects;
+  return stats;
+}
+
+// Copies the entries of a damaged pack that hash right into a new pack, then
+// moves the damaged file to quarantine/. Crash-safe in that order: the file
+// is linked into quarantine/ first, the new pack published (it may take the
+// same name, when only the header was damaged), and only then is the old
+// name dropped.
+uint64_t ObjectStore::salvage_pack(const std::string& name, const std::vector<PackEntry>& good) {
+  fs::path path = packs_dir_ / name;
+  fs::path dir = cache_ / "quarantine";
+  fs::create_directories(dir);
+  fs::path kept = unused_name(dir, name);
+  if (::link(path.c_str(), kept.c_str()) != 0) throw_errno("cannot move " + path.string() + " to " + kept.string());
+  fsync_dir(dir);
+  std::string fresh;
+  if (!good.empty()) {
+    PackWriter writer(packs_dir_);
+    UniqueFd fd = open_read(path);
+    for (const auto& e : good) {
+      check_interrupted();
+      writer.append(e.hash, read_pack_entry(fd.get(), path, e.offset, e.length, e.hash));
+    }
+    fresh = writer.publish();
+    index_->add_pack({fresh, writer.size()}, writer.entries());
+  }
+  if (fresh != name) {
+    if (::unlink(path.c_str()) != 0) throw_errno("cannot remove " + path.string());
+    fsync_dir(packs_dir_);
+  }
+  return good.size();
+}
+
+std::vector<ObjectStore::DamagedPack> ObjectStore::damaged_packs() const {
+  // Entries are checked by verify(); a pack whose header is damaged still
+  // serves them by offset, or (when the store opened it unindexed) not at all.
+  std::vector<DamagedPack> out;
+  for (const auto& name : pack_files_on_disk(packs_dir_)) {
+    try {
+      check_pack_header(packs_dir_ / name);
+    } catch (const Error& e) {
+      if (e.code() != Errc::integrity) throw;
+      out.push_back({name, e.what()});
+    }
+  }
+  return out;
 }
 
 std::vector<ObjectStore::ObjectInfo> ObjectStore::verify(int jobs, Progress& progress) {
