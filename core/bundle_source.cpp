@@ -98,20 +98,20 @@ class TrackedSource final : public BundleSource {
   void read(const SourceFile& f, const ByteSink& sink) override {
     const Hash& h = hashes_.at(f.path);
     std::string what = out_.path + "/" + f.path;
-    if (auto loose = store_.loose_path(h)) {
-      UniqueFd fd = open_read(*loose);
-      stream_fd(fd.get(), f.size, *loose, sink);
-      return;
-    }
-    std::string bytes = object(h, what);
-    if (bytes.size() != f.size) throw Error(Errc::integrity, what + ": cached object has the wrong size");
-    sink(bytes.data(), bytes.size());
+    require(h, what);
+    // Hashed as it streams: a mismatch throws before the bundle is committed,
+    // so a signed manifest never vouches for bytes the cache damaged.
+    uint64_t size = store_.read_checked(h, sink, "the bundle of " + what);
+    if (size != f.size) throw Error(Errc::integrity, what + ": cached object has the wrong size");
   }
 
  private:
-  std::string object(const Hash& h, const std::string& what) {
+  void require(const Hash& h, const std::string& what) const {
     if (!store_.contains(h))
       throw Error(Errc::failure, what + " (" + h.str() + ") is not in the cache; run `mlops fetch` first");
+  }
+  std::string object(const Hash& h, const std::string& what) {
+    require(h, what);
     return store_.get_bytes(h);
   }
 

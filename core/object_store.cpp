@@ -18,6 +18,7 @@
 #include "pack_file.hpp"
 #include "pack_index.hpp"
 #include "unique_fd.hpp"
+#include "verified_loose.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,8 +27,6 @@ namespace {
 
 constexpr size_t kCopyChunk = size_t{1} << 20;
 constexpr size_t kMaxCachedPackFds = 64;
-
-[[noreturn]] void not_in_cache(const Hash& h) { throw Error(Errc::failure, "object " + h.str() + " is not in the cache"); }
 
 bool path_exists(const fs::path& p) { return ::access(p.c_str(), F_OK) == 0; }
 
@@ -67,7 +66,8 @@ ObjectStore::ObjectStore(fs::path cache_dir, uint64_t pack_threshold, uint64_t p
       pack_size_(pack_size) {
   fs::create_directories(loose_dir_);
   fs::create_directories(packs_dir_);
-  index_ = std::make_unique<PackIndex>(packs_dir_ / "index.sqlite");
+  index_ = std::make_unique<PackIndex>(packs_dir_ / "index.sqlite", [this] { return scan_packs(); });
+  memo_ = std::make_unique<VerifiedLooseMemo>(cache_ / "verified.sqlite");
   remove_temp_files();
   reconcile_index();
 }
@@ -241,7 +241,13 @@ ObjectStore::PutResult ObjectStore::put_file(const fs::path& src) {
   if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + src.string());
   if (!S_ISREG(st.st_mode)) throw Error(Errc::usage, "cannot add " + src.string() + ": not a regular file");
   uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (size >= threshold_) return put_large_file(fd.get(), src);
+  if (size >= threshold_) {
+    PutResult r = put_large_file(fd.get(), src);
+    // Hashed as it was written; recorded once its temp name is gone, since
+    // dropping that link moves the file's ctime.
+    if (r.stored_new) remember_intact(r.hash);
+    return r;
+  }
   std::string data(size, '\0');
   data.resize(read_full(fd.get(), data.data(), data.size(), src));
   if (data.size() == size) {
@@ -295,17 +301,9 @@ std::string ObjectStore::get_bytes(const Hash& hash) const {
     return read_pack_entry(fd->get(), packs_dir_ / loc->pack, loc->offset, loc->length, hash);
   }
   fs::path path = loose_file(hash);
-  int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (raw < 0) {
-    if (errno == ENOENT) not_in_cache(hash);
-    throw_errno("cannot read object " + hash.str() + " at " + path.string());
-  }
-  UniqueFd fd(raw);
+  UniqueFd fd = open_loose(hash, path);
   std::string data;
-  char buf[65536];
-  while (size_t n = read_full(fd.get(), buf, sizeof buf, path)) data.append(buf, n);
-  if (hash_bytes(data) != hash)
-    throw Error(Errc::integrity, "object " + hash.str() + " at " + path.string() + " is corrupt (hash mismatch)");
+  hash_loose(hash, fd.get(), path, "", [&](const char* p, size_t n) { data.append(p, n); });
   return data;
 }
 
@@ -316,11 +314,16 @@ std::string ObjectStore::materialize(const Hash& hash, const fs::path& dst, cons
     if (std::find(known.begin(), known.end(), t) == known.end())
       throw Error(Errc::usage, "unknown link type '" + t + "' (expected reflink, hardlink, symlink or copy)");
   if (link_types.empty()) throw Error(Errc::usage, "no link types given to check out " + dst.string());
-  if (auto src = loose_path(hash)) {
+  if (loose_path(hash)) {
+    fs::path src = checked_loose(hash, dst.string(), true);
     std::string reasons;
     for (const auto& type : link_types) {
       std::string why;
-      if (place_file(type, *src, dst, mode, why)) return type;
+      if (place_file(type, src, dst, mode, why)) {
+        // A new link moves the object's ctime; the bytes are the ones just checked.
+        if (type == "hardlink") remember_intact(hash);
+        return type;
+      }
       reasons += (reasons.empty() ? "" : "; ") + type + ": " + why;
     }
     throw Error("cannot check out " + hash.str() + " to " + dst.string() + ": no link type works (" + reasons + ")");

@@ -21,8 +21,11 @@
 // whose index rows were not committed (indexed on the next open).
 //
 // Integrity: every object entering the store is hashed on the way in (by
-// put_file/put_bytes, or by the caller of put_small), and every read of an
-// object into memory (get_bytes, packed materialize) re-hashes it.
+// put_file/put_bytes, or by the caller of put_small), and every object
+// leaving it is checked (object_store_verify.cpp): reads into memory
+// (get_bytes) re-hash it, materialize() places a loose object only once it
+// is known intact, push and bundles hash what they send. A loose object
+// found corrupt is moved to quarantine/ and reported as Error(integrity).
 //
 // Thread-safety: contains/put_*/get_bytes/materialize/loose_path/flush may be
 // called from many threads at once. for_each_object/verify/quarantine/gc/
@@ -52,8 +55,10 @@ namespace mlops {
 
 class AtomicFile;
 class PackIndex;
+struct IndexedPack;
 class PackWriter;
 class UniqueFd;
+class VerifiedLooseMemo;
 
 class ObjectStore {
  public:
@@ -104,7 +109,7 @@ class ObjectStore {
   std::string get_bytes(const Hash& hash) const;
 
   // Creates `dst` (which must not exist; its parent must) with the object's
-  // content and returns how: for a loose object the first of `link_types`
+  // content, checked first (see checked_loose), and returns how: for a loose object the first of `link_types`
   // ("reflink", "hardlink", "symlink", "copy") that works; packed objects are
   // always written out ("copy"). `mode` applies to reflink and copy;
   // hardlink and symlink share the cache file's read-only mode, so they are
@@ -113,8 +118,24 @@ class ObjectStore {
   std::string materialize(const Hash& hash, const std::filesystem::path& dst,
                           const std::vector<std::string>& link_types, mode_t mode) const;
 
-  // Where a loose object lives, if it is loose.
+  // Where a loose object lives, if it is loose. Unchecked: hand its bytes
+  // on through checked_loose() or read_checked().
   std::optional<std::filesystem::path> loose_path(const Hash& hash) const;
+
+  // --- verified reads of loose objects (object_store_verify.cpp) ---
+  // A loose object whose bytes do not hash to its name is moved to
+  // quarantine/ and reported as Error(integrity) naming the object and
+  // `purpose` (what it was read for: a workspace path, a remote, a bundle);
+  // Error(failure) when the object is absent.
+  //
+  // The loose file of `hash`, hashed now; with `trust_memo`, an earlier
+  // check of the unchanged file (verified_loose.hpp) is taken instead.
+  std::filesystem::path checked_loose(const Hash& hash, const std::string& purpose, bool trust_memo) const;
+  // Streams the object (loose or packed) to `sink` while hashing it and
+  // returns its size. A mismatch is found after the last chunk: the caller
+  // must discard what it received when this throws.
+  uint64_t read_checked(const Hash& hash, const std::function<void(const char*, size_t)>& sink,
+                        const std::string& purpose) const;
 
   // Publishes the open pack (fsync, rename, index rows in one transaction)
   // and waits for packs being published by other threads. Throws if any
@@ -153,10 +174,25 @@ class ObjectStore {
   // before the old packs are deleted. With `dry_run`, only counts.
   GcStats gc(const std::function<bool(const Hash&)>& is_live, double repack_below_live_fraction, bool dry_run);
 
-  // Rebuilds the index from scratch by scanning (and re-hashing) every pack;
-  // entries whose bytes do not match their hash are left out. Returns the
-  // number of objects indexed.
-  uint64_t rebuild_index();
+  // Packs on disk whose header is damaged (fsck): their objects may still be
+  // intact, and rebuild_index() keeps every one that is.
+  struct DamagedPack {
+    std::string pack;
+    std::string problem;
+  };
+  std::vector<DamagedPack> damaged_packs() const;
+
+  // Rebuilds the index from scratch by scanning (and re-hashing) every pack.
+  // An intact pack is indexed as it is. A damaged one (an entry that fails
+  // its hash, cut off, or a damaged header) never loses an intact object:
+  // every entry that hashes right is copied into a new pack, and the damaged
+  // file is moved to quarantine/.
+  struct RepairStats {
+    uint64_t objects = 0;                    // indexed
+    uint64_t dropped = 0;                    // entries that failed their hash
+    std::vector<std::string> damaged_packs;  // rewritten and quarantined
+  };
+  RepairStats rebuild_index();
 
   // --- transfer support (object_store_transfer.cpp) ---
   struct PackedObject {
@@ -190,6 +226,13 @@ class ObjectStore {
   struct PackedRef;
 
   std::filesystem::path loose_file(const Hash& hash) const;
+  UniqueFd open_loose(const Hash& hash, const std::filesystem::path& path) const;
+  uint64_t hash_loose(const Hash& hash, int fd, const std::filesystem::path& path, const std::string& purpose,
+                      const std::function<void(const char*, size_t)>& sink) const;
+  // Notes that the loose object was just hashed intact (stored, fetched, or
+  // its stat moved by our own hardlink).
+  void remember_intact(const Hash& hash) const;
+  std::string quarantine_loose(const Hash& hash, const std::filesystem::path& path) const;
   bool publish_loose(AtomicFile& tmp, const Hash& hash);
   bool put_loose_bytes(const Hash& hash, std::string_view data);
   PutResult put_large_file(int fd, const std::filesystem::path& src);
@@ -200,6 +243,8 @@ class ObjectStore {
   std::string read_packed(const Hash& hash) const;
   void reconcile_index();
   void index_pack(const std::string& name);
+  std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> scan_packs() const;
+  uint64_t salvage_pack(const std::string& name, const std::vector<PackEntry>& good);
   void for_each_loose(const std::function<void(const Hash&, const std::filesystem::path&, uint64_t)>& fn) const;
 
   std::filesystem::path cache_;
@@ -208,6 +253,7 @@ class ObjectStore {
   uint64_t threshold_;
   uint64_t pack_size_;
   std::unique_ptr<PackIndex> index_;
+  std::unique_ptr<VerifiedLooseMemo> memo_;
 
   // The open pack and packs being published (still readable through their
   // writers until their index rows are committed).

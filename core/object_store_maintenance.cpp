@@ -96,6 +96,19 @@ void ObjectStore::index_pack(const std::string& name) {
   index_->add_pack({name, scan.size}, scan.good);
 }
 
+std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> ObjectStore::scan_packs() const {
+  std::vector<std::pair<IndexedPack, std::vector<PackEntry>>> out;
+  for (const auto& name : pack_files_on_disk(packs_dir_)) {
+    try {
+      PackScan scan = scan_pack(packs_dir_ / name);
+      out.push_back({{name, scan.size}, std::move(scan.good)});
+    } catch (const Error& e) {
+      if (e.code() != Errc::integrity) throw;  // a damaged pack is left for fsck, as on opening
+    }
+  }
+  return out;
+}
+
 void ObjectStore::reconcile_index() {
   // Index first, directory second: a pack published by another process in
   // between is then seen on disk (and indexed twice, harmlessly) instead of
@@ -116,19 +129,77 @@ void ObjectStore::reconcile_index() {
   }
 }
 
-uint64_t ObjectStore::rebuild_index() {
+ObjectStore::RepairStats ObjectStore::rebuild_index() {
   index_->clear();
   {
     std::lock_guard lock(fds_mu_);
     pack_fds_.clear();
   }
-  uint64_t objects = 0;
+  RepairStats stats;
   for (const auto& name : pack_files_on_disk(packs_dir_)) {
-    PackScan scan = scan_pack(packs_dir_ / name);
-    index_->add_pack({name, scan.size}, scan.good);
-    objects += scan.good.size();
+    fs::path path = packs_dir_ / name;
+    PackScan scan;
+    try {
+      scan = scan_pack(path, true);
+    } catch (const Error& e) {
+      if (e.code() != Errc::integrity) throw;
+      scan.bad_header = true;  // too short to hold even a header: nothing to salvage
+    }
+    if (scan.intact()) {
+      index_->add_pack({name, scan.size}, scan.good);
+      stats.objects += scan.good.size();
+      continue;
+    }
+    stats.objects += salvage_pack(name, scan.good);
+    stats.damaged_packs.push_back(name);
+    stats.dropped += scan.bad.size();
   }
-  return objects;
+  return stats;
+}
+
+// Copies the entries of a damaged pack that hash right into a new pack, then
+// moves the damaged file to quarantine/. Crash-safe in that order: the file
+// is linked into quarantine/ first, the new pack published (it may take the
+// same name, when only the header was damaged), and only then is the old
+// name dropped.
+uint64_t ObjectStore::salvage_pack(const std::string& name, const std::vector<PackEntry>& good) {
+  fs::path path = packs_dir_ / name;
+  fs::path dir = cache_ / "quarantine";
+  fs::create_directories(dir);
+  fs::path kept = unused_name(dir, name);
+  if (::link(path.c_str(), kept.c_str()) != 0) throw_errno("cannot move " + path.string() + " to " + kept.string());
+  fsync_dir(dir);
+  std::string fresh;
+  if (!good.empty()) {
+    PackWriter writer(packs_dir_);
+    UniqueFd fd = open_read(path);
+    for (const auto& e : good) {
+      check_interrupted();
+      writer.append(e.hash, read_pack_entry(fd.get(), path, e.offset, e.length, e.hash));
+    }
+    fresh = writer.publish();
+    index_->add_pack({fresh, writer.size()}, writer.entries());
+  }
+  if (fresh != name) {
+    if (::unlink(path.c_str()) != 0) throw_errno("cannot remove " + path.string());
+    fsync_dir(packs_dir_);
+  }
+  return good.size();
+}
+
+std::vector<ObjectStore::DamagedPack> ObjectStore::damaged_packs() const {
+  // Entries are checked by verify(); a pack whose header is damaged still
+  // serves them by offset, or (when the store opened it unindexed) not at all.
+  std::vector<DamagedPack> out;
+  for (const auto& name : pack_files_on_disk(packs_dir_)) {
+    try {
+      check_pack_header(packs_dir_ / name);
+    } catch (const Error& e) {
+      if (e.code() != Errc::integrity) throw;
+      out.push_back({name, e.what()});
+    }
+  }
+  return out;
 }
 
 std::vector<ObjectStore::ObjectInfo> ObjectStore::verify(int jobs, Progress& progress) {
@@ -208,21 +279,39 @@ std::vector<ObjectStore::ObjectInfo> ObjectStore::verify(int jobs, Progress& pro
   return corrupt;
 }
 
-void ObjectStore::quarantine(const ObjectInfo& info) {
+std::string ObjectStore::quarantine_loose(const Hash& hash, const fs::path& path) const {
   fs::path dir = cache_ / "quarantine";
   fs::create_directories(dir);
+  fs::path dest = unused_name(dir, hash.hex());
+  if (::rename(path.c_str(), dest.c_str()) != 0) {
+    // Another thread or process found it first: it is in quarantine already.
+    if (errno == ENOENT) return "moved to " + dir.string();
+    throw_errno("cannot move " + path.string() + " to " + dest.string());
+  }
+  fsync_dir(dir);
+  fsync_dir(path.parent_path());
+  return "moved to " + dest.string();
+}
+
+void ObjectStore::quarantine(const ObjectInfo& info) {
   if (!info.packed) {
-    fs::path dest = unused_name(dir, info.hash.hex());
-    if (::rename(info.location.c_str(), dest.c_str()) != 0)
-      throw_errno("cannot move " + info.location.string() + " to " + dest.string());
-    fsync_dir(dir);
-    fsync_dir(info.location.parent_path());
+    quarantine_loose(info.hash, info.location);
     return;
   }
-  // Keep the damaged bytes (for a post-mortem), then forget the entry.
-  std::string bytes(kPackEntryHeaderSize + info.size, '\0');
-  {
-    UniqueFd fd = open_read(info.location);
+  fs::path dir = cache_ / "quarantine";
+  fs::create_directories(dir);
+  // Keep the damaged bytes (for a post-mortem), as far as the pack holds
+  // them (a damaged index row may claim any offset and length), then forget
+  // the entry.
+  std::string bytes;
+  int raw = ::open(info.location.c_str(), O_RDONLY | O_CLOEXEC);
+  if (raw >= 0) {
+    UniqueFd fd(raw);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + info.location.string());
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    uint64_t there = info.offset < size ? size - info.offset : 0;
+    bytes.resize(static_cast<size_t>(std::min(there, kPackEntryHeaderSize + std::min(info.size, size))));
     bytes.resize(pread_full(fd.get(), bytes.data(), bytes.size(), info.offset, info.location));
   }
   write_file_atomic(unused_name(dir, info.hash.hex() + ".from-" + info.location.stem().string().substr(0, 16)), bytes,

@@ -90,6 +90,7 @@ void ObjectStore::adopt_file(const fs::path& file, const Hash& expected, const s
   fs::permissions(file, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   fs::rename(file, target);
   fsync_dir(target.parent_path());
+  remember_intact(expected);  // after the rename, which moves the file's ctime
 }
 
 }  // namespace mlops

@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -26,8 +27,6 @@ namespace {
 constexpr size_t kWriteBuffer = 4 << 20;
 constexpr size_t kSpillAt = kWriteBuffer / 2;
 constexpr size_t kReadChunk = 1 << 20;
-// Guards allocations against a corrupt index or header; no packed object is this big.
-constexpr uint64_t kMaxEntryLength = uint64_t{1} << 40;
 // Packs hold small objects (core.pack_threshold, 1 MiB by default): a zstd
 // entry that decodes past this is refused rather than allowed to fill memory.
 constexpr uint64_t kMaxDecodedEntry = uint64_t{1} << 30;
@@ -47,6 +46,17 @@ uint64_t get_u64(const unsigned char* p) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = v << 8 | p[i];
   return v;
+}
+
+void encode_pack_header(char* out) {
+  std::memcpy(out, kPackMagic, sizeof kPackMagic);
+  put_u32(out + 8, kPackVersion);
+}
+
+void encode_entry_header(char* out, const Hash& hash, uint64_t length, uint8_t encoding) {
+  std::memcpy(out, hash.bytes.data(), 32);
+  put_u64(out + 32, length);
+  out[40] = static_cast<char>(encoding);
 }
 
 struct EntryHeader {
@@ -89,8 +99,7 @@ PackWriter::PackWriter(const fs::path& packs_dir) : dir_(packs_dir), temp_(std::
   if (::fchmod(fd, 0444) != 0) throw_errno("cannot set the mode of " + temp_->path.string());
   buffer_.reserve(kWriteBuffer);
   char header[kPackHeaderSize];
-  std::memcpy(header, kPackMagic, sizeof kPackMagic);
-  put_u32(header + 8, kPackVersion);
+  encode_pack_header(header);
   buffer_.append(header, sizeof header);
   hasher_.update(header, sizeof header);
   size_ = kPackHeaderSize;
@@ -103,9 +112,7 @@ const fs::path& PackWriter::temp_path() const { return temp_->path; }
 
 uint64_t PackWriter::append_buffered(const Hash& hash, std::string_view data, uint8_t encoding) {
   char header[kPackEntryHeaderSize];
-  std::memcpy(header, hash.bytes.data(), 32);
-  put_u64(header + 32, data.size());
-  header[40] = static_cast<char>(encoding);
+  encode_entry_header(header, hash, data.size(), encoding);
   hasher_.update(header, sizeof header);
   buffer_.append(header, sizeof header);
   buffer_.append(data);
@@ -234,9 +241,21 @@ static std::string checked_payload(const EntryHeader& h, std::string data, uint6
   return std::move(*plain);
 }
 
+bool entry_in_pack(uint64_t offset, uint64_t length, uint64_t pack_size) {
+  return offset >= kPackHeaderSize && offset <= pack_size && pack_size - offset >= kPackEntryHeaderSize &&
+         length <= pack_size - offset - kPackEntryHeaderSize;
+}
+
 std::string read_pack_entry(int fd, const fs::path& pack, uint64_t offset, uint64_t length, const Hash& expected) {
-  if (length > kMaxEntryLength)
-    throw Error(Errc::integrity, "object " + expected.str() + " in " + object_at(pack, offset) + " has an impossible length");
+  // Bounded by the file's real size before anything is allocated or read: an
+  // index row is only a claim (a damaged one may say 1e15 bytes at -100).
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw_errno("cannot stat " + pack.string());
+  if (!entry_in_pack(offset, length, static_cast<uint64_t>(st.st_size)))
+    throw Error(Errc::integrity, "object " + expected.str() + " in " + pack.string() + ": entry of " +
+                                     std::to_string(length) + " bytes at offset " +
+                                     std::to_string(static_cast<int64_t>(offset)) + " lies outside the pack (" +
+                                     std::to_string(st.st_size) + " bytes); the pack index is damaged");
   unsigned char header[kPackEntryHeaderSize];
   std::string data(length, '\0');
   iovec iov[2] = {{header, sizeof header}, {data.data(), data.size()}};
@@ -320,7 +339,24 @@ class PackReader {
 
 }  // namespace
 
-PackScan scan_pack(const fs::path& pack) {
+// Why the first `n` bytes of `pack` are not a version-1 header; "" when they are.
+static std::string header_problem(const fs::path& pack, const unsigned char* header, size_t n) {
+  if (n != kPackHeaderSize || std::memcmp(header, kPackMagic, sizeof kPackMagic) != 0)
+    return pack.string() + " is not an mlops pack file (bad magic)";
+  if (uint32_t version = get_u32(header + 8); version != kPackVersion)
+    return pack.string() + " has pack format version " + std::to_string(version) + "; this mlops reads version " +
+           std::to_string(kPackVersion);
+  return "";
+}
+
+void check_pack_header(const fs::path& pack) {
+  UniqueFd fd = open_read(pack);
+  unsigned char header[kPackHeaderSize];
+  std::string problem = header_problem(pack, header, pread_full(fd.get(), header, sizeof header, 0, pack));
+  if (!problem.empty()) throw Error(Errc::integrity, problem);
+}
+
+PackScan scan_pack(const fs::path& pack, bool salvage) {
   UniqueFd fd = open_read(pack);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat " + pack.string());
@@ -328,12 +364,11 @@ PackScan scan_pack(const fs::path& pack) {
   scan.size = static_cast<uint64_t>(st.st_size);
   PackReader reader(fd.get(), pack);
   unsigned char header[kPackHeaderSize];
-  if (reader.read(header, sizeof header) != sizeof header || std::memcmp(header, kPackMagic, sizeof kPackMagic) != 0)
-    throw Error(Errc::integrity, pack.string() + " is not an mlops pack file (bad magic)");
-  uint32_t version = get_u32(header + 8);
-  if (version != kPackVersion)
-    throw Error(Errc::integrity, pack.string() + " has pack format version " + std::to_string(version) +
-                                     "; this mlops reads version " + std::to_string(kPackVersion));
+  std::string bad_header = header_problem(pack, header, reader.read(header, sizeof header));
+  if (!bad_header.empty()) {
+    if (!salvage || scan.size < kPackHeaderSize) throw Error(Errc::integrity, bad_header);
+    scan.bad_header = true;
+  }
   Hasher hasher;
   uint64_t offset = kPackHeaderSize;
   for (;;) {
@@ -360,6 +395,21 @@ PackScan scan_pack(const fs::path& pack) {
     offset += sizeof raw + h.length;
   }
   return scan;
+}
+
+std::string raw_pack_name(std::vector<PackEntry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const PackEntry& a, const PackEntry& b) { return a.offset < b.offset; });
+  // As PackWriter names what it writes: the header and each entry header.
+  Hasher hasher;
+  char header[kPackHeaderSize];
+  encode_pack_header(header);
+  hasher.update(header, sizeof header);
+  for (const auto& e : entries) {
+    char entry[kPackEntryHeaderSize];
+    encode_entry_header(entry, e.hash, e.length, kEncodingRaw);
+    hasher.update(entry, sizeof entry);
+  }
+  return hasher.finish().hex() + ".pack";
 }
 
 bool is_pack_name(std::string_view name) {

@@ -124,10 +124,15 @@ class PackWriter {
   std::atomic<bool> failed_{false};
 };
 
+// Whether an entry header at `offset` with a payload of `length` bytes lies
+// inside a pack of `pack_size` bytes, after the pack header.
+bool entry_in_pack(uint64_t offset, uint64_t length, uint64_t pack_size);
+
 // Reads the entry at `offset` (stored payload `length`) of the pack open as
 // `fd` and returns the object's bytes after checking the header names
 // `expected` and the (decoded) payload hashes to it. Throws Error(integrity) naming the
-// pack and the object on any mismatch, Error(failure) on I/O errors.
+// pack and the object on any mismatch, or when the entry does not lie inside
+// the file (checked before anything is allocated), Error(failure) on I/O errors.
 std::string read_pack_entry(int fd, const std::filesystem::path& pack, uint64_t offset, uint64_t length,
                             const Hash& expected);
 
@@ -140,13 +145,25 @@ struct PackScan {
   std::vector<PackEntry> bad;   // hash mismatch, corrupt zstd data or unknown encoding
   uint64_t encoded = 0;         // good entries that are not raw (zstd)
   bool truncated = false;       // the entries stop at a malformed or cut-off header
+  bool bad_header = false;      // salvaged: the pack header is damaged
   uint64_t size = 0;
+  bool intact() const { return bad.empty() && !truncated && !bad_header; }
 };
 
 // Reads a whole pack sequentially, re-hashing every payload. Used to (re)build
 // the index, so a corrupt entry never becomes readable through it. Throws
-// Error(integrity) when the file is not a version-1 pack.
-PackScan scan_pack(const std::filesystem::path& pack);
+// Error(integrity) when the file is not a version-1 pack, unless `salvage`:
+// then `bad_header` is set and the entries after the header's 12 bytes are
+// scanned all the same, since each proves itself by its hash.
+PackScan scan_pack(const std::filesystem::path& pack, bool salvage = false);
+
+// Error(integrity) naming `pack` when its first bytes are not a version-1
+// pack header.
+void check_pack_header(const std::filesystem::path& pack);
+
+// The name ("<hex>.pack") of a pack holding exactly `entries`, all raw: what
+// an index of such a pack can be checked against without the pack's bytes.
+std::string raw_pack_name(std::vector<PackEntry> entries);
 
 // "<64 hex>.pack" -> true.
 bool is_pack_name(std::string_view name);

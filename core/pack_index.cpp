@@ -15,7 +15,9 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
-// Thrown inside open() only: the file is not a usable index, recreate it.
+// The database file is damaged or not an index of ours: thrown by every
+// SQLite call that reports it and caught by the PackIndex member that made
+// the call, which recreates the file (see the header). It never escapes.
 struct Unusable {};
 
 bool is_corruption(int rc) {
@@ -97,9 +99,8 @@ struct PackIndex::Db {
   ~Db() { sqlite3_close_v2(db); }
 
   [[noreturn]] void fail(int rc, const std::string& what) const {
-    std::string msg = "pack index " + path.string() + ": " + what + ": " + sqlite3_errmsg(db);
-    if (is_corruption(rc)) msg += " (delete it; it is rebuilt from the packs)";
-    throw Error(msg);
+    if (is_corruption(rc)) throw Unusable{};
+    throw Error("pack index " + path.string() + ": " + what + ": " + sqlite3_errmsg(db));
   }
   void exec(const char* sql) const {
     int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
@@ -164,8 +165,9 @@ class Transaction {
 
  private:
   void exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw Error("pack index " + path_.string() + ": " + sql + ": " + sqlite3_errmsg(db_));
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    if (is_corruption(rc)) throw Unusable{};
+    if (rc != SQLITE_OK) throw Error("pack index " + path_.string() + ": " + sql + ": " + sqlite3_errmsg(db_));
   }
   sqlite3* db_;
   const fs::path& path_;
@@ -174,20 +176,44 @@ class Transaction {
 
 }  // namespace
 
-PackIndex::PackIndex(fs::path db_path) : path_(std::move(db_path)) {
+PackIndex::PackIndex(fs::path db_path, Rescan rescan) : path_(std::move(db_path)), rescan_(std::move(rescan)) {
   try {
     open();
   } catch (const Unusable&) {
-    db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
-    recreated_ = true;
-    open();
+    recreate();
+  }
+}
+
+void PackIndex::recreate() const {
+  db_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
+  recreated_ = true;
+  open();
+}
+
+template <class F>
+auto PackIndex::recovering(F&& body) const {
+  try {
+    return body();
+  } catch (const Unusable&) {
+  }
+  // Damaged after it opened well (a bad page deep in the file): rebuilt from
+  // the packs before the call is answered, since a missing row would make an
+  // object look absent (and gc take it for garbage).
+  recreate();
+  Transaction t(db_->db, path_);
+  for (const auto& [pack, entries] : rescan_()) db_->insert_entries(db_->insert_pack_row(pack), entries);
+  t.commit();
+  try {
+    return body();
+  } catch (const Unusable&) {
+    throw Error(Errc::failure, "pack index " + path_.string() + " is damaged again right after it was rebuilt");
   }
 }
 
 PackIndex::~PackIndex() = default;
 
-void PackIndex::open() {
+void PackIndex::open() const {
   db_ = std::make_unique<Db>();
   db_->path = path_;
   int rc = sqlite3_open_v2(path_.c_str(), &db_->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -236,110 +262,138 @@ void PackIndex::open() {
 
 bool PackIndex::contains(const Hash& hash) const {
   std::lock_guard lock(mu_);
-  Use u(db_->contains);
-  u.blob(1, hash);
-  int rc = u.step();
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) db_->fail(rc, "look up " + hash.str());
-  return rc == SQLITE_ROW;
+  return recovering([&] {
+    Use u(db_->contains);
+    u.blob(1, hash);
+    int rc = u.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) db_->fail(rc, "look up " + hash.str());
+    return rc == SQLITE_ROW;
+  });
 }
 
 std::vector<bool> PackIndex::contains_many(const std::vector<Hash>& hashes) const {
   std::vector<bool> out(hashes.size(), false);
   if (hashes.empty()) return out;
   std::lock_guard lock(mu_);
-  Transaction read(db_->db, path_, "BEGIN");
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    Use u(db_->contains);
-    u.blob(1, hashes[i]);
-    int rc = u.step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) db_->fail(rc, "look up " + hashes[i].str());
-    out[i] = rc == SQLITE_ROW;
-  }
-  read.commit();
-  return out;
+  return recovering([&] {
+    Transaction read(db_->db, path_, "BEGIN");
+    for (size_t i = 0; i < hashes.size(); ++i) {
+      Use u(db_->contains);
+      u.blob(1, hashes[i]);
+      int rc = u.step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) db_->fail(rc, "look up " + hashes[i].str());
+      out[i] = rc == SQLITE_ROW;
+    }
+    read.commit();
+    return out;
+  });
 }
 
 std::optional<PackedLocation> PackIndex::find(const Hash& hash) const {
   std::lock_guard lock(mu_);
-  Use u(db_->find);
-  u.blob(1, hash);
-  int rc = u.step();
-  if (rc == SQLITE_DONE) return std::nullopt;
-  if (rc != SQLITE_ROW) db_->fail(rc, "look up " + hash.str());
-  return PackedLocation{column_text(u.get(), 0), column_u64(u.get(), 1), column_u64(u.get(), 2)};
+  return recovering([&]() -> std::optional<PackedLocation> {
+    Use u(db_->find);
+    u.blob(1, hash);
+    int rc = u.step();
+    if (rc == SQLITE_DONE) return std::nullopt;
+    if (rc != SQLITE_ROW) db_->fail(rc, "look up " + hash.str());
+    return PackedLocation{column_text(u.get(), 0), column_u64(u.get(), 1), column_u64(u.get(), 2)};
+  });
 }
 
 std::vector<IndexedPack> PackIndex::packs() const {
   std::lock_guard lock(mu_);
-  Stmt s(db_->db, "SELECT name, size FROM packs ORDER BY name", path_);
-  std::vector<IndexedPack> out;
-  int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back({column_text(s.get(), 0), column_u64(s.get(), 1)});
-  if (rc != SQLITE_DONE) db_->fail(rc, "list packs");
-  return out;
+  return recovering([&] {
+    Stmt s(db_->db, "SELECT name, size FROM packs ORDER BY name", path_);
+    std::vector<IndexedPack> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back({column_text(s.get(), 0), column_u64(s.get(), 1)});
+    if (rc != SQLITE_DONE) db_->fail(rc, "list packs");
+    return out;
+  });
 }
 
 std::vector<PackEntry> PackIndex::entries_of(const std::string& pack) const {
   std::lock_guard lock(mu_);
-  Stmt s(db_->db,
-         "SELECT o.hash, o.offset, o.length FROM objects o JOIN packs p ON p.id=o.pack WHERE p.name=?1"
-         " ORDER BY o.offset",
-         path_);
-  sqlite3_bind_text(s.get(), 1, pack.data(), static_cast<int>(pack.size()), SQLITE_STATIC);
-  std::vector<PackEntry> out;
-  int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
-    out.push_back({column_hash(s.get(), 0), column_u64(s.get(), 1), column_u64(s.get(), 2)});
-  if (rc != SQLITE_DONE) db_->fail(rc, "list objects of " + pack);
-  return out;
+  return recovering([&] {
+    Stmt s(db_->db,
+           "SELECT o.hash, o.offset, o.length FROM objects o JOIN packs p ON p.id=o.pack WHERE p.name=?1"
+           " ORDER BY o.offset",
+           path_);
+    sqlite3_bind_text(s.get(), 1, pack.data(), static_cast<int>(pack.size()), SQLITE_STATIC);
+    std::vector<PackEntry> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+      out.push_back({column_hash(s.get(), 0), column_u64(s.get(), 1), column_u64(s.get(), 2)});
+    if (rc != SQLITE_DONE) db_->fail(rc, "list objects of " + pack);
+    return out;
+  });
 }
 
 void PackIndex::for_each(const std::function<void(const Hash&, const PackedLocation&)>& fn) const {
   std::lock_guard lock(mu_);
-  Stmt s(db_->db, "SELECT o.hash, p.name, o.offset, o.length FROM objects o JOIN packs p ON p.id=o.pack", path_);
-  int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
-    fn(column_hash(s.get(), 0), {column_text(s.get(), 1), column_u64(s.get(), 2), column_u64(s.get(), 3)});
-  if (rc != SQLITE_DONE) db_->fail(rc, "list objects");
+  // Collected before `fn` sees any: a damaged page found half-way through
+  // restarts the listing, and `fn` must not see rows twice.
+  auto rows = recovering([&] {
+    Stmt s(db_->db, "SELECT o.hash, p.name, o.offset, o.length FROM objects o JOIN packs p ON p.id=o.pack", path_);
+    std::vector<std::pair<Hash, PackedLocation>> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+      out.push_back(
+          {column_hash(s.get(), 0), {column_text(s.get(), 1), column_u64(s.get(), 2), column_u64(s.get(), 3)}});
+    if (rc != SQLITE_DONE) db_->fail(rc, "list objects");
+    return out;
+  });
+  for (const auto& [hash, loc] : rows) fn(hash, loc);
 }
 
 void PackIndex::add_pack(const IndexedPack& pack, const std::vector<PackEntry>& entries) {
   std::lock_guard lock(mu_);
-  Transaction t(db_->db, path_);
-  db_->insert_entries(db_->insert_pack_row(pack), entries);
-  t.commit();
+  recovering([&] {
+    Transaction t(db_->db, path_);
+    db_->insert_entries(db_->insert_pack_row(pack), entries);
+    t.commit();
+  });
 }
 
 void PackIndex::remove_pack(const std::string& name) {
   std::lock_guard lock(mu_);
-  Transaction t(db_->db, path_);
-  db_->drop_pack(name);
-  t.commit();
+  recovering([&] {
+    Transaction t(db_->db, path_);
+    db_->drop_pack(name);
+    t.commit();
+  });
 }
 
 void PackIndex::replace_packs(const std::vector<std::string>& old_packs,
                               const std::vector<std::pair<IndexedPack, std::vector<PackEntry>>>& new_packs) {
   std::lock_guard lock(mu_);
-  Transaction t(db_->db, path_);
-  for (const auto& name : old_packs) db_->drop_pack(name);
-  for (const auto& [pack, entries] : new_packs) db_->insert_entries(db_->insert_pack_row(pack), entries);
-  t.commit();
+  recovering([&] {
+    Transaction t(db_->db, path_);
+    for (const auto& name : old_packs) db_->drop_pack(name);
+    for (const auto& [pack, entries] : new_packs) db_->insert_entries(db_->insert_pack_row(pack), entries);
+    t.commit();
+  });
 }
 
 void PackIndex::remove_object(const Hash& hash) {
   std::lock_guard lock(mu_);
-  Stmt s(db_->db, "DELETE FROM objects WHERE hash=?1", path_);
-  sqlite3_bind_blob(s.get(), 1, hash.bytes.data(), static_cast<int>(hash.bytes.size()), SQLITE_STATIC);
-  int rc = sqlite3_step(s.get());
-  if (rc != SQLITE_DONE) db_->fail(rc, "remove " + hash.str());
+  recovering([&] {
+    Stmt s(db_->db, "DELETE FROM objects WHERE hash=?1", path_);
+    sqlite3_bind_blob(s.get(), 1, hash.bytes.data(), static_cast<int>(hash.bytes.size()), SQLITE_STATIC);
+    int rc = sqlite3_step(s.get());
+    if (rc != SQLITE_DONE) db_->fail(rc, "remove " + hash.str());
+  });
 }
 
 void PackIndex::clear() {
   std::lock_guard lock(mu_);
-  Transaction t(db_->db, path_);
-  db_->exec("DELETE FROM objects");
-  db_->exec("DELETE FROM packs");
-  t.commit();
+  recovering([&] {
+    Transaction t(db_->db, path_);
+    db_->exec("DELETE FROM objects");
+    db_->exec("DELETE FROM packs");
+    t.commit();
+  });
 }
 
 }  // namespace mlops

@@ -1,8 +1,11 @@
 #pragma once
 // The index of packed objects: hash -> (pack, offset, length), in SQLite at
 // <cache>/packs/index.sqlite. It is derived data: every row can be rebuilt by
-// scanning the packs (pack_file.hpp), so a corrupt or foreign-version
-// database is discarded and recreated empty, and the object store re-indexes.
+// scanning the packs (pack_file.hpp). A corrupt or foreign-version database
+// found on opening is discarded and recreated empty, and the object store
+// re-indexes; one that reports damage later (a bad page deep in the file) is
+// recreated there and then, filled from the `rescan` the store provides, and
+// the call that met the damage is answered from the new file.
 //
 // Schema (PRAGMA user_version = 1):
 //   packs(id INTEGER PRIMARY KEY, name TEXT UNIQUE, size INTEGER)
@@ -23,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "digest.hpp"
@@ -43,7 +47,9 @@ struct IndexedPack {
 
 class PackIndex {
  public:
-  explicit PackIndex(std::filesystem::path db_path);
+  // Every readable pack on disk with its intact entries.
+  using Rescan = std::function<std::vector<std::pair<IndexedPack, std::vector<PackEntry>>>()>;
+  PackIndex(std::filesystem::path db_path, Rescan rescan);
   ~PackIndex();
   PackIndex(const PackIndex&) = delete;
   PackIndex& operator=(const PackIndex&) = delete;
@@ -72,11 +78,16 @@ class PackIndex {
 
  private:
   struct Db;
-  void open();
+  void open() const;
+  void recreate() const;
+  template <class F>
+  auto recovering(F&& body) const;
   std::filesystem::path path_;
-  std::unique_ptr<Db> db_;
+  Rescan rescan_;
+  // Replaced when the file is recreated, which any call may need to do.
+  mutable std::unique_ptr<Db> db_;
   mutable std::mutex mu_;
-  bool recreated_ = false;
+  mutable bool recreated_ = false;
 };
 
 }  // namespace mlops

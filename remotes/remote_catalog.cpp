@@ -61,7 +61,7 @@ void RemoteCatalog::refresh() {
     if (!indexes.count(index_name(pack))) {
       unindexed_.push_back({pack_key(pack), size});
     } else if (!ids_.count(pack)) {
-      capacity += index_capacity(cache_index(pack));
+      capacity += index_capacity(cache_index(pack, size));
       fresh.push_back({pack, size});
     }
   }
@@ -76,13 +76,17 @@ void RemoteCatalog::refresh() {
   if (!fresh.empty()) sort_objects();
 }
 
-// Returns the size of the cached copy of `pack`'s index, fetching it first if needed.
-uint64_t RemoteCatalog::cache_index(const std::string& pack) {
+// Returns the size of the cached copy of `pack`'s index, fetching it first if
+// needed. A fetched index is checked before it is kept, so a damaged one is
+// an integrity error now and again on the next run, never a cached belief.
+uint64_t RemoteCatalog::cache_index(const std::string& pack, uint64_t pack_size) {
   fs::path cached = dir_ / index_name(pack);
   std::error_code ec;
   uint64_t size = fs::file_size(cached, ec);
   if (!ec) return size;
   std::string bytes = take(remote_.get_bytes(index_key(pack)));
+  std::string origin = remote_.properties().display + "/" + index_key(pack);
+  check_index_layout(parse_index(bytes, origin), pack_size, origin);
   write_file_atomic(cached, bytes);
   return bytes.size();
 }

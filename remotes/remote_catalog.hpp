@@ -59,7 +59,7 @@ class RemoteCatalog {
   };
   void append(const std::string& pack, uint64_t size, const std::vector<PackEntry>& entries);
   void sort_objects();
-  uint64_t cache_index(const std::string& pack);
+  uint64_t cache_index(const std::string& pack, uint64_t pack_size);
   void forget_vanished(const std::unordered_map<std::string, uint64_t>& packs,
                        const std::unordered_set<std::string>& indexes);
   Remote& remote_;

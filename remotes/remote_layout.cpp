@@ -76,6 +76,19 @@ std::vector<PackEntry> parse_index(std::string_view data, const std::string& ori
   return out;
 }
 
+void check_index_layout(std::vector<PackEntry> entries, uint64_t pack_size, const std::string& origin) {
+  std::sort(entries.begin(), entries.end(), [](const PackEntry& a, const PackEntry& b) { return a.offset < b.offset; });
+  uint64_t free_from = kPackHeaderSize;
+  for (const auto& e : entries) {
+    if (!entry_in_pack(e.offset, e.length, pack_size) || e.offset < free_from)
+      throw Error(Errc::integrity, "pack index " + origin + ": object " + e.hash.str() + " (" +
+                                       std::to_string(e.length) + " bytes at offset " + std::to_string(e.offset) +
+                                       ") does not fit in its pack of " + std::to_string(pack_size) +
+                                       " bytes; the index is damaged or the pack cut off");
+    free_from = e.offset + kPackEntryHeaderSize + e.length;
+  }
+}
+
 uint64_t index_capacity(uint64_t size) { return size < kHeader ? 0 : (size - kHeader) / kEntry; }
 
 }  // namespace mlops

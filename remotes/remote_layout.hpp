@@ -39,6 +39,11 @@ std::optional<Hash> hash_of_loose_key(std::string_view key);
 std::string serialize_index(std::vector<PackEntry> entries);
 // Error(integrity) naming `origin` when malformed.
 std::vector<PackEntry> parse_index(std::string_view data, const std::string& origin);
+// Checks an index's entries against the size of its pack as listed: each lies
+// inside the pack and none overlaps another. Error(integrity) naming `origin`.
+// (A well-formed index may still skip entries of its pack, so it need not
+// cover the pack whole.)
+void check_index_layout(std::vector<PackEntry> entries, uint64_t pack_size, const std::string& origin);
 // How many entries an index of `size` bytes holds if it is well-formed: what
 // a reader reserves before parse_index checks it.
 uint64_t index_capacity(uint64_t size);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/level_walk.hpp"
@@ -25,6 +26,21 @@ uint64_t file_size_or_zero(const fs::path& p) {
   std::error_code ec;
   auto s = fs::file_size(p, ec);
   return ec ? 0 : s;
+}
+
+// A local pack's entries if it may go up as it is: every entry in it
+// re-hashed right. One that fails (a corrupt entry, even one the index no
+// longer lists, or a damaged header) is not sent whole; its wanted objects are
+// repacked, each read through the store's checks. The index sent lists every
+// entry, so a reader can check it against the pack's name.
+std::optional<std::vector<PackEntry>> intact_entries(const fs::path& pack) {
+  try {
+    PackScan scan = scan_pack(pack);
+    if (scan.intact()) return std::move(scan.good);
+  } catch (const Error& e) {
+    if (e.code() != Errc::integrity) throw;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -101,9 +117,11 @@ TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
     for (const auto& h : wanted) wanted_bytes += store_.packed_location(h)->length;
     // A local pack holds raw entries: as it is, it only suits an uncompressed remote.
     if (compress_level_ == 0 && wanted_bytes * 2 >= pack_bytes) {
-      uploads.push_back({store_.pack_path(pack), pack, entries, false});
-      stats.objects += wanted.size();
-      continue;
+      if (auto all = intact_entries(store_.pack_path(pack))) {
+        uploads.push_back({store_.pack_path(pack), pack, std::move(*all), false});
+        stats.objects += wanted.size();
+        continue;
+      }
     }
     for (const auto& h : wanted) {
       if (!writer) writer = std::make_unique<PackWriter>(tmp_);
@@ -138,7 +156,8 @@ TransferStats Transfer::push(const std::vector<TreeRef>& roots) {
       if (progress_) progress_->advance(size);
     } else {
       const Hash& h = large_missing[i - uploads.size()];
-      fs::path src = *store_.loose_path(h);
+      // Hashed now whatever was checked before: what goes up reaches everyone.
+      fs::path src = store_.checked_loose(h, "the push to " + remote_.properties().display, false);
       uint64_t plain_size = file_size_or_zero(src);
       auto copy = compress_level_ > 0 ? compress_loose(src, tmp_, compress_level_) : nullptr;
       if (copy) src = copy->path();
@@ -172,6 +191,12 @@ void Transfer::fetch_objects(std::vector<const RemotePacked*> packed, const std:
     size_t begin, end;
   };
   std::vector<Task> tasks;
+  for (const RemotePacked* p : packed) {
+    // The pack as listed now may be shorter than when its index was cached.
+    const std::string& pack = catalog_.pack_name(p->pack);
+    check_index_layout({{p->hash, p->offset, p->length}}, catalog_.pack_size(p->pack),
+                       remote_.properties().display + "/" + index_key(pack));
+  }
   for (size_t i = 0, end = 0; i < packed.size(); i = end) {
     uint32_t pack = packed[i]->pack;
     uint64_t want = 0;
@@ -249,7 +274,40 @@ TransferStats Transfer::fetch(const std::vector<TreeRef>& roots) {
     fetch_objects(std::move(packed), loose, stats);
   });
   if (progress_) progress_->finish();
+  if (!stats.missing.empty()) check_indexes_against_packs();
   return stats;
+}
+
+// An object is missing: before saying so, make sure no damaged index hides
+// it. An index that names its pack (all entries raw, none left out) is
+// intact; any other is compared with its pack, fetched whole. That costs a
+// download per such pack, which is why it is done on this path only.
+void Transfer::check_indexes_against_packs() {
+  for (const auto& pack : catalog_.pack_names()) {
+    std::vector<PackEntry> entries = catalog_.entries_of(pack);
+    if (raw_pack_name(entries) == pack) continue;
+    std::string origin = remote_.properties().display + "/" + index_key(pack);
+    fs::path part = tmp_ / (pack + ".check");
+    check(remote_.get_file(pack_key(pack), part, 0));
+    PackScan scan;
+    try {
+      scan = scan_pack(part);
+      fs::remove(part);
+    } catch (const Error& e) {
+      std::error_code ec;
+      fs::remove(part, ec);
+      if (e.code() != Errc::integrity) throw;
+      throw Error(Errc::integrity, remote_.properties().display + "/" + pack_key(pack) + ": " + e.what());
+    }
+    for (const auto& e : entries) {  // scan.good is in pack order
+      auto it = std::lower_bound(scan.good.begin(), scan.good.end(), e.offset,
+                                 [](const PackEntry& a, uint64_t offset) { return a.offset < offset; });
+      if (it == scan.good.end() || it->offset != e.offset || it->hash != e.hash || it->length != e.length)
+        throw Error(Errc::integrity, "pack index " + origin + ": its entry for " + e.hash.str() + " at offset " +
+                                         std::to_string(e.offset) +
+                                         " does not match the pack; the index or the pack is damaged");
+    }
+  }
 }
 
 Transfer::Comparison Transfer::compare(const std::vector<TreeRef>& roots) {

@@ -60,6 +60,7 @@ class Transfer {
  private:
   std::vector<Hash> reachable_local(const std::vector<TreeRef>& roots, std::vector<Hash>& missing);
   std::vector<bool> remote_has_loose(const std::vector<Hash>& hashes);
+  void check_indexes_against_packs();
   void fetch_objects(std::vector<const RemotePacked*> packed, const std::vector<Hash>& loose, TransferStats& stats);
 
   ObjectStore& store_;

@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
@@ -173,4 +174,59 @@ TEST_CASE("the version-1 pack fixture still reads", "[pack_file][fixture]") {
           objects[i]);
   CHECK(scan.good[0].offset == kPackHeaderSize);
   CHECK(scan.size == kPackHeaderSize + 3 * kPackEntryHeaderSize + 13 + 0 + 300);
+}
+
+TEST_CASE("an entry is read only inside the pack's real size", "[pack_file]") {
+  TempDir d;
+  PackWriter w(d.path());
+  uint64_t a = w.append(hash_bytes("alpha"), "alpha");
+  fs::path pack = d / w.publish();
+  uint64_t size = fs::file_size(pack);
+  CHECK(entry_in_pack(a, 5, size));
+  CHECK_FALSE(entry_in_pack(a, 6, size));
+  CHECK_FALSE(entry_in_pack(0, 0, size));  // inside the pack header
+  CHECK_FALSE(entry_in_pack(size, 0, size));
+  CHECK_FALSE(entry_in_pack(static_cast<uint64_t>(-100), 5, size));
+  CHECK_FALSE(entry_in_pack(a, uint64_t{1000000000000000}, size));
+  CHECK_FALSE(entry_in_pack(a, UINT64_MAX, size));  // no wrap-around
+  UniqueFd fd = open_read(pack);
+  // What a damaged index row may claim: an integrity error naming the pack,
+  // found before anything is allocated (1e15 bytes would be bad_alloc).
+  auto integrity = Catch::Predicate<Error>([](const Error& e) { return e.code() == Errc::integrity; });
+  CHECK_THROWS_MATCHES(read_pack_entry(fd.get(), pack, a, uint64_t{1000000000000000}, hash_bytes("alpha")), Error,
+                       integrity);
+  CHECK_THROWS_MATCHES(read_pack_entry(fd.get(), pack, static_cast<uint64_t>(-100), 5, hash_bytes("alpha")), Error,
+                       integrity);
+  CHECK_THROWS_WITH(read_pack_entry(fd.get(), pack, a, UINT64_MAX, hash_bytes("alpha")),
+                    Catch::Contains("outside the pack") && Catch::Contains(pack.filename().string()));
+  CHECK(read_pack_entry(fd.get(), pack, a, 5, hash_bytes("alpha")) == "alpha");
+}
+
+TEST_CASE("a pack with a damaged header is salvaged entry by entry", "[pack_file]") {
+  TempDir d;
+  PackWriter w(d.path());
+  w.append(hash_bytes("alpha"), "alpha");
+  w.append(hash_bytes("beta"), "beta");
+  fs::path pack = d / w.publish();
+  flip_byte(pack, 0);
+  CHECK_THROWS_WITH(scan_pack(pack), Catch::Contains("bad magic"));
+  CHECK_THROWS_WITH(check_pack_header(pack), Catch::Contains("bad magic"));
+  PackScan scan = scan_pack(pack, true);
+  CHECK(scan.bad_header);
+  CHECK_FALSE(scan.intact());
+  CHECK(scan.good.size() == 2);
+  CHECK(scan.bad.empty());
+}
+
+TEST_CASE("an index of raw entries can be checked against its pack's name", "[pack_file]") {
+  TempDir d;
+  PackWriter w(d.path());
+  w.append(hash_bytes("alpha"), "alpha");
+  w.append(hash_bytes("beta"), "beta");
+  std::vector<PackEntry> entries = w.entries();
+  std::string name = w.publish();
+  std::reverse(entries.begin(), entries.end());  // in any order
+  CHECK(raw_pack_name(entries) == name);
+  entries[0].hash.bytes[5] ^= 1;
+  CHECK(raw_pack_name(entries) != name);
 }
