@@ -101,7 +101,7 @@ PullResult pull_once(Remote& remote, const PullOptions& o, Progress& progress) {
       throw Error(Errc::integrity, p.bundle + " holds " + m.name + " " + m.version + ", but its publication says " +
                                        p.name + " " + p.version);
   }
-  r.report = device.deliver(part.file, o.trusted, o.delivery, progress);
+  r.report = device.deliver(part.file, o.trusted, o.delivery, o.policy, progress);
   write_handled(state, p, *r.report);
   return r;
 }

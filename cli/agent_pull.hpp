@@ -32,6 +32,7 @@ struct PullOptions {
   std::filesystem::path root;
   std::vector<MinisignPublicKey> trusted;
   DeliveryOptions delivery;
+  DevicePolicy policy;
 };
 
 struct PullResult {

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,13 +14,13 @@
 #include "core/atomic_file.hpp"
 #include "core/bundle.hpp"
 #include "core/delivery_json.hpp"
+#include "core/device_incoming.hpp"
 #include "core/device_install.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
 #include "core/interrupt.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
-#include "remotes/health_url.hpp"
 #include "remotes/http_transfer.hpp"
 
 namespace fs = std::filesystem;
@@ -33,6 +32,7 @@ namespace mlops::cli {
 namespace {
 
 constexpr uint64_t kDrainBeforeRefusal = 64ull << 20;  // 64 MiB
+constexpr std::chrono::seconds kLockWait{60};           // for a model's lock
 
 constexpr const char* kBundlePath = R"(/v1/bundles/([^/]+)/([^/]+))";
 
@@ -73,9 +73,62 @@ bool same_secret(const std::string& a, const std::string& b) {
   return CRYPTO_memcmp(x.bytes.data(), y.bytes.data(), x.bytes.size()) == 0;
 }
 
+// The body of POST /v1/models/NAME/activate.
+struct ActivateRequest {
+  std::string version;
+  std::optional<Hash> sha256;
+  DeliveryOptions options;
+};
+
+// Every member is checked for its type and range: a malformed one is
+// Error(usage) naming it (HTTP 400), never an exception from the JSON
+// library. A health check is refused outright: what runs on the device is
+// the signed manifest's check or this agent's own --health-cmd.
+ActivateRequest parse_activate_request(const std::string& body) {
+  json doc = json::parse(body, nullptr, false);
+  auto bad = [](const std::string& why) { return Error(Errc::usage, "activate request: " + why); };
+  if (doc.is_discarded() || !doc.is_object()) throw bad("the body must be a JSON object");
+  auto member = [&](const char* key) -> const json* {
+    auto it = doc.find(key);
+    return it == doc.end() || it->is_null() ? nullptr : &*it;
+  };
+  auto shown = [](const json& v) {
+    std::string text = v.dump();
+    return text.size() > 40 ? text.substr(0, 40) + "..." : text;
+  };
+  if (member("health"))
+    throw bad("\"health\" is not accepted: the health check is the bundle's signed one, or this agent's own "
+              "--health-cmd/--health-url");
+  ActivateRequest r;
+  const json* version = member("version");
+  if (!version || !version->is_string()) throw bad("\"version\" must be a string");
+  r.version = version->get<std::string>();
+  if (const json* sha = member("sha256")) {
+    if (sha->is_string()) r.sha256 = Hash::try_parse("sha256:" + sha->get<std::string>());
+    if (!r.sha256) throw bad("\"sha256\" must be 64 hex digits, not " + shown(*sha));
+  }
+  if (const json* activate = member("activate")) {
+    if (!activate->is_boolean()) throw bad("\"activate\" must be true or false, not " + shown(*activate));
+    r.options.activate = activate->get<bool>();
+  }
+  if (const json* retain = member("retain")) {
+    if (!retain->is_number_integer() || retain->get<int64_t>() < 1 || retain->get<int64_t>() > 1000)
+      throw bad("\"retain\" must be a whole number from 1 to 1000, not " + shown(*retain));
+    r.options.retain = static_cast<int>(retain->get<int64_t>());
+  }
+  r.options.lock_timeout = kLockWait;
+  return r;
+}
+
 class AgentServer {
  public:
   explicit AgentServer(const AgentServerOptions& o) : o_(o), device_(o.root) {}
+
+  // Uploads nobody activated within the agent's upload lifetime.
+  void remove_stale() const {
+    for (const auto& name : remove_stale_uploads(o_.root, o_.upload_lifetime))
+      log("removed " + name + ", an upload never activated");
+  }
 
   void routes(httplib::Server& s) {
     s.Get("/v1/health", [](const Request&, Response& res) { send_json(res, 200, {{"ok", true}}); });
@@ -97,7 +150,7 @@ class AgentServer {
     });
     s.Post(R"(/v1/models/([^/]+)/rollback)", [this](const Request& req, Response& res) {
       if (!authorized(req, res)) return;
-      guarded(res, [&] { send_json(res, 200, model_status_json(device_.rollback(model(req), kLockWait))); });
+      guarded(res, [&] { rollback(model(req), res); });
     });
     s.Get(R"(/v1/models/([^/]+)/status)", [this](const Request& req, Response& res) {
       if (!authorized(req, res)) return;
@@ -114,8 +167,6 @@ class AgentServer {
   }
 
  private:
-  static constexpr std::chrono::seconds kLockWait{60};
-
   bool authorized(const Request& req, Response& res) const {
     if (o_.token.empty()) return true;  // mTLS only: the handshake checked the client
     std::string auth = req.get_header_value("Authorization");
@@ -140,7 +191,7 @@ class AgentServer {
   fs::path incoming(const std::string& name, const std::string& version) const {
     check_bundle_name(name, "model name");
     check_bundle_version(version, "version");
-    return o_.root / ".incoming" / (name + "-" + version + std::string(kBundleExtension) + ".part");
+    return incoming_dir(o_.root) / (name + "-" + version + std::string(kBundleExtension) + ".part");
   }
 
   void receive(const Request& req, Response& res, const httplib::ContentReader& reader) {
@@ -172,11 +223,9 @@ class AgentServer {
       res.set_header("Connection", "close");
       return;
     }
+    remove_stale();
     fs::create_directories(part.parent_path());
-    UniqueFd fd(::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
-    if (!fd) throw_errno("cannot open " + part.string());
-    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0)
-      throw Error(Errc::failure, "another upload of " + part.filename().string() + " is in progress");
+    UniqueFd fd = lock_upload(part, true);
     struct stat st {};
     ::fstat(fd.get(), &st);
     uint64_t have = static_cast<uint64_t>(st.st_size);
@@ -206,14 +255,13 @@ class AgentServer {
   }
 
   void activate(const std::string& name, const std::string& body, Response& res) {
-    json req = json::parse(body, nullptr, false);
-    if (!req.is_object() || !req.contains("version") || !req["version"].is_string())
-      throw Error(Errc::usage, "the body must be a JSON object with a \"version\"");
-    std::string version = req["version"];
-    fs::path part = incoming(name, version);
-    std::error_code ec;
-    if (!fs::exists(part, ec)) {
-      send_error(res, 404, Errc::usage, "no upload of " + name + " " + version + " on this device");
+    ActivateRequest req = parse_activate_request(body);
+    fs::path part = incoming(name, req.version);
+    // Held until the upload is removed: no PUT can change it meanwhile, and
+    // the stale-upload sweep cannot take it away.
+    UniqueFd held = lock_upload(part, false);
+    if (!held) {
+      send_error(res, 404, Errc::usage, "no upload of " + name + " " + req.version + " on this device");
       return;
     }
     // The upload is used once, whatever the outcome: a refused bundle leaves nothing behind.
@@ -224,23 +272,28 @@ class AgentServer {
         fs::remove(p, e);
       }
     } remove{part};
-    if (auto sha = req.value("sha256", std::string()); !sha.empty() && hash_file(part).hex() != sha)
-      throw Error(Errc::integrity, "the upload of " + name + " " + version + " does not have the SHA-256 sent");
+    if (req.sha256 && hash_file(part) != *req.sha256)
+      throw Error(Errc::integrity, "the upload of " + name + " " + req.version + " does not have the SHA-256 sent");
     {
       BundleReader reader(part);
       const BundleManifest& m = reader.read_header().manifest;
-      if (m.name != name || m.version != version)
-        throw Error(Errc::integrity, "the upload for " + name + " " + version + " holds " + m.name + " " + m.version);
+      if (m.name != name || m.version != req.version)
+        throw Error(Errc::integrity,
+                    "the upload for " + name + " " + req.version + " holds " + m.name + " " + m.version);
     }
-    DeliveryOptions o;
-    o.activate = req.value("activate", true);
-    o.retain = req.value("retain", 3);
-    if (o.retain < 1 || o.retain > 1000) throw Error(Errc::usage, "retain must be 1 to 1000");
-    if (req.contains("health")) o.health = health_check_from_json(req["health"], "activate request");
-    o.lock_timeout = kLockWait;
-    o.health_runner = health_runner_with_http();
     NullProgress progress;
-    send_json(res, 200, delivery_report_json(device_.deliver(part, o_.trusted, o, progress)));
+    send_json(res, 200, delivery_report_json(device_.deliver(part, o_.trusted, req.options, o_.policy, progress)));
+  }
+
+  void rollback(const std::string& name, Response& res) {
+    ModelStatus s = device_.rollback(name, kLockWait);
+    log("rollback of " + name + " on request: current " + s.current.value_or("none") + ", previous " +
+        s.previous.value_or("none"));
+    send_json(res, 200, model_status_json(s));
+  }
+
+  void log(const std::string& line) const {
+    if (o_.log) o_.log(line);
   }
 
   const AgentServerOptions& o_;
@@ -257,6 +310,7 @@ void run_agent_server(const AgentServerOptions& o) {
     throw Error(Errc::usage, "cannot load the TLS certificate " + o.tls_cert.string() + " and key " + o.tls_key.string() +
                                  (o.client_ca.empty() ? "" : " or the client CA " + o.client_ca.string()));
   AgentServer agent(o);
+  agent.remove_stale();
   agent.routes(server);
   server.set_payload_max_length(static_cast<size_t>(o.max_bundle_bytes));
   if (o.log)

@@ -13,11 +13,19 @@
 //        which must be what is already there (else 409 with "received");
 //        without it the upload starts over. 413 beyond --max-size.
 //   POST /v1/models/NAME/activate            {"version": V, "sha256": HEX?,
-//                                            "activate": BOOL?, "retain": N?,
-//                                            "health": CHECK?} -> a delivery
-//                                            report (core/delivery_json.hpp); the
-//                                            upload is removed afterwards
-//   POST /v1/models/NAME/rollback            -> the model's status
+//                                            "activate": BOOL?, "retain": 1..1000?}
+//                                            -> a delivery report
+//                                            (core/delivery_json.hpp); the
+//                                            upload is removed afterwards. A
+//                                            member of the wrong type is 400; so
+//                                            is "health": what runs is the
+//                                            bundle's signed check or the
+//                                            agent's own (options.policy), and a
+//                                            version older than the current one
+//                                            is refused (409) unless the policy
+//                                            allows downgrades
+//   POST /v1/models/NAME/rollback            -> the model's status; the explicit
+//                                            way back, logged
 //   GET  /v1/models/NAME/status              -> the model's status
 //   GET  /v1/models                          {"models": [STATUS, ...]}
 //
@@ -27,12 +35,17 @@
 // request, 404 unknown model or upload, 409 conflict (lock held, version
 // clash, upload offset), 413 too large, 422 refused bundle (signature, hash,
 // untrusted key: nothing is left behind).
+//
+// Uploads never activated are removed after options.upload_lifetime, at
+// start and before each upload (core/device_incoming.hpp).
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/device_install.hpp"
 #include "core/minisign_format.hpp"
 
 namespace mlops::cli {
@@ -45,6 +58,8 @@ struct AgentServerOptions {
   std::string token;  // empty: no bearer token accepted
   std::vector<MinisignPublicKey> trusted;
   uint64_t max_bundle_bytes = uint64_t{4} << 30;
+  DevicePolicy policy;  // this device's health check and downgrade rule
+  std::chrono::hours upload_lifetime{24};
   std::function<void(const std::string&)> log;  // one line per request; must be thread-safe
   std::function<void(int port)> on_listening;
 };

@@ -14,6 +14,7 @@
 #include "bundle_common.hpp"
 #include "commands.hpp"
 #include "core/delivery_json.hpp"
+#include "core/device_incoming.hpp"
 #include "core/device_install.hpp"
 #include "core/digest.hpp"
 #include "core/error.hpp"
@@ -51,12 +52,27 @@ std::string read_token_file(const fs::path& file) {
   return token;
 }
 
+// How long an upload that was never activated stays in ROOT/.incoming.
+constexpr std::chrono::hours kUploadLifetime{24};
+
+// The device's own policy (DevicePolicy): flags of the agent, never a
+// client's request.
+void add_policy_options(CLI::App& cmd, BundleArgs& health, bool& allow_downgrade) {
+  add_health_options(cmd, health);
+  cmd.get_option("--health-cmd")->description("This device's health check, run instead of the bundle's");
+  cmd.add_flag("--allow-downgrade", allow_downgrade, "Activate a version older than the current one too");
+}
+
+DevicePolicy device_policy(const BundleArgs& health, bool allow_downgrade) {
+  return DevicePolicy{health_from_args(health), allow_downgrade, health_runner_with_http()};
+}
+
 void setup_activate(CLI::App& cmd, Context& ctx) {
   struct Args {
     std::string root, bundle, sha256;
     std::vector<std::string> trust;
     BundleArgs health;
-    bool no_activate = false;
+    bool no_activate = false, allow_downgrade = false;
     int retain = 3;
   };
   auto a = std::make_shared<Args>();
@@ -66,7 +82,7 @@ void setup_activate(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--sha256", a->sha256, "Refuse the file unless it has this SHA-256 (hex)")->type_name("HEX");
   cmd.add_flag("--no-activate", a->no_activate, "Install without switching current");
   cmd.add_option("--retain", a->retain, "Versions to keep per model")->check(CLI::Range(1, 1000))->capture_default_str();
-  add_health_options(cmd, a->health);
+  add_policy_options(cmd, a->health, a->allow_downgrade);
   ctx.on_run(&cmd, [&ctx, a] {
     std::vector<MinisignPublicKey> trusted = trusted_keys(a->trust);
     if (!a->sha256.empty() && hash_file(a->bundle) != Hash::parse(a->sha256))
@@ -74,11 +90,12 @@ void setup_activate(CLI::App& cmd, Context& ctx) {
     DeliveryOptions o;
     o.activate = !a->no_activate;
     o.retain = a->retain;
-    o.health = health_from_args(a->health);
-    o.health_runner = health_runner_with_http();
+    DevicePolicy policy = device_policy(a->health, a->allow_downgrade);
     auto& out = ctx.out();
     auto progress = out.progress();
-    DeliveryReport r = DeviceRoot(a->root).deliver(a->bundle, trusted, o, *progress);
+    DeviceRoot device(a->root);
+    remove_stale_uploads(device.root(), kUploadLifetime);  // the SSH transport's, left by deploys never finished
+    DeliveryReport r = device.deliver(a->bundle, trusted, o, policy, *progress);
     if (r.outcome == DeliveryOutcome::rolled_back) ctx.exit_status = 1;
     out.result(delivery_report_json(r), [&] {
       out.line(r.name + " " + r.version + "\t" + std::string(outcome_name(r.outcome)) + "\tcurrent " +
@@ -145,7 +162,7 @@ void setup_agent_pull(CLI::App& cmd, Context& ctx) {
     std::vector<std::string> trust;
     BundleArgs health;
     int interval = 60;
-    bool once = false;
+    bool once = false, allow_downgrade = false;
   };
   auto a = std::make_shared<Args>();
   cmd.add_option("--from", a->from, "Data remote the bundles are published on: a URL or a remote's name")
@@ -160,13 +177,12 @@ void setup_agent_pull(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--retain", a->o.delivery.retain, "Versions to keep per model")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  add_health_options(cmd, a->health);
+  add_policy_options(cmd, a->health, a->allow_downgrade);
   ctx.on_run(&cmd, [&ctx, a] {
     PullOptions o = a->o;
     o.root = a->root;
     o.trusted = trusted_keys(a->trust);
-    o.delivery.health = health_from_args(a->health);
-    o.delivery.health_runner = health_runner_with_http();
+    o.policy = device_policy(a->health, a->allow_downgrade);
     RemoteSpec spec = publication_remote_spec(ctx, a->from);
     std::unique_ptr<Remote> remote = open_remote(spec);
     auto& out = ctx.out();
@@ -205,6 +221,9 @@ void setup_serve(CLI::App& cmd, Context& ctx) {
     AgentServerOptions o;
     std::string listen = "127.0.0.1:8443", token_file, max_size = "4GiB";
     std::vector<std::string> trust;
+    BundleArgs health;
+    bool allow_downgrade = false;
+    int upload_hours = static_cast<int>(kUploadLifetime.count());
   };
   auto a = std::make_shared<Args>();
   cmd.add_option("--root", a->o.root, "Device root directory")->required()->type_name("DIR");
@@ -216,11 +235,17 @@ void setup_serve(CLI::App& cmd, Context& ctx) {
   cmd.add_option("--token-file", a->token_file, "Require this bearer token (first line of FILE)")->type_name("FILE");
   cmd.add_option("--trust", a->trust, "Accept bundles signed by this public key (repeatable)")->type_name("KEY");
   cmd.add_option("--max-size", a->max_size, "Largest bundle accepted")->type_name("SIZE")->capture_default_str();
+  cmd.add_option("--upload-hours", a->upload_hours, "Hours an upload that was never activated is kept")
+      ->check(CLI::Range(1, 24 * 365))
+      ->capture_default_str();
+  add_policy_options(cmd, a->health, a->allow_downgrade);
   ctx.on_run(&cmd, [&ctx, a] {
     AgentServerOptions o = a->o;
     if (o.client_ca.empty() && a->token_file.empty())
       throw Error(Errc::usage, "give --client-ca, --token-file or both: the agent does not accept anonymous clients");
     o.trusted = trusted_keys(a->trust);
+    o.policy = device_policy(a->health, a->allow_downgrade);
+    o.upload_lifetime = std::chrono::hours(a->upload_hours);
     if (!a->token_file.empty()) o.token = read_token_file(a->token_file);
     o.max_bundle_bytes = parse_size(a->max_size, "--max-size");
     auto colon = a->listen.rfind(':');
@@ -254,7 +279,11 @@ void setup_agent(CLI::App& cmd, Context& ctx) {
       "data remote for the newest bundle `mlops bundle publish` put in a stage\n"
       "(bundles/NAME/STAGE/N.json naming bundles/NAME/SHA256.mlbundle), downloads it when it changed\n"
       "and installs it; ROOT/.pull/NAME@STAGE.json remembers what was handled. Every bundle must be\n"
-      "signed by a --trust key and every file must match its hash before anything is switched.\n\n"
+      "signed by a --trust key and every file must match its hash before anything is switched.\n"
+      "What runs is the device's decision alone: the bundle's signed health check (or this device's\n"
+      "--health-cmd/--health-url), and no version older than the current one unless\n"
+      "--allow-downgrade (`rollback` is the explicit way back). Uploads never activated are removed\n"
+      "from ROOT/.incoming after --upload-hours (24 for `activate`).\n\n"
       "Example:\n"
       "  mlops agent serve --root /srv/models --listen 0.0.0.0:8443 --tls-cert server.crt \\\n"
       "      --tls-key server.key --client-ca ca.crt --trust release.pub\n"

@@ -11,7 +11,6 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "delivery_targets.hpp"
-#include "remotes/health_url.hpp"
 
 namespace fs = std::filesystem;
 
@@ -75,8 +74,11 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
       "unpacks it into ROOT/NAME/VERSION/, switches ROOT/NAME/current atomically, runs the health\n"
       "check (rolling back to the previous version when it fails) and keeps the last K versions.\n"
       "Delivering the version that is already current changes nothing. A path that is not a bundle\n"
-      "is bundled first (see `mlops bundle create`), and so is a registered model version:\n"
-      "NAME@VERSION, NAME#STAGE or NAME --stage STAGE. Exit status: the first failure's (5: a\n"
+      "is bundled first (see `mlops bundle create`; --health-cmd/--health-url go into its signed\n"
+      "manifest), and so is a registered model version: NAME@VERSION, NAME#STAGE or NAME --stage\n"
+      "STAGE. A version older than the current one is refused unless the target allows downgrades\n"
+      "(target.NAME.allow_downgrade; an https:// agent's --allow-downgrade); `deploy rollback` is\n"
+      "the way back, recorded in the device's history. Exit status: the first failure's (5: a\n"
       "signature or hash mismatch, 1: a failed health check or other failure).\n\n"
       "Over ssh:// the device runs `mlops agent` when it has mlops (target.NAME.mlops_path), else a\n"
       "POSIX-shell program that needs only sh, tar, sha256sum, readlink and mv -T (and curl or wget\n"
@@ -108,11 +110,15 @@ void setup_deploy(CLI::App& cmd, Context& ctx) {
     if (!is_bundle_file(bundle)) {
       scratch.emplace();
       bundle = build_bundle(ctx, a->bundle, scratch->path()).file;
+    } else if (health_from_args(a->bundle)) {
+      // The device runs only what the signer signed: a health check is part
+      // of the manifest, not of a delivery.
+      throw Error(Errc::usage, "the health check of " + bundle.string() + " is part of its signed manifest: give "
+                                   "--health-cmd or --health-url to `mlops bundle create`, or deploy the model's "
+                                   "path or registered version, which is bundled with them");
     }
     DeliveryOptions o;
     o.activate = !a->no_activate;
-    o.health = health_from_args(a->bundle);
-    o.health_runner = health_runner_with_http();
     TargetRun runs;
     runs.run(out, targets, [&](const Target& t, Progress& progress, TargetMessages& msgs) {
       DeliveryOptions to = o;

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "remotes/delivery_transports.hpp"
+#include "remotes/health_url.hpp"
 #include "remotes/url.hpp"
 
 namespace mlops::cli {
@@ -18,7 +19,7 @@ struct TransportRow {
 };
 
 std::unique_ptr<DeliveryTransport> open_file(const Target& t, const RemoteUrl& url) {
-  return file_transport(url.path, t.trusted);
+  return file_transport(url.path, t.trusted, DevicePolicy{std::nullopt, t.allow_downgrade, health_runner_with_http()});
 }
 
 RemoteSpec spec_of(const Target& t, const RemoteUrl& url) {
@@ -26,7 +27,7 @@ RemoteSpec spec_of(const Target& t, const RemoteUrl& url) {
 }
 
 std::unique_ptr<DeliveryTransport> open_ssh(const Target& t, const RemoteUrl& url) {
-  return ssh_transport(spec_of(t, url), t.trusted);
+  return ssh_transport(spec_of(t, url), t.trusted, t.allow_downgrade);
 }
 
 std::unique_ptr<DeliveryTransport> open_https(const Target& t, const RemoteUrl& url) {
@@ -54,6 +55,7 @@ Target resolve_target(const Config& config, const std::string& name) {
   }
   t.trusted = decode_trust(config.get_string(prefix + "trust"), name);
   t.retain = static_cast<int>(config.get_int(prefix + "retain"));
+  t.allow_downgrade = config.get_bool(prefix + "allow_downgrade");
   for (const auto& [key, value] : config.values())
     if (starts_with(key, prefix)) t.options[key.substr(prefix.size())] = value.value;
   t.options.erase("url");

@@ -17,6 +17,7 @@ struct Target {
   std::string url;
   std::vector<MinisignPublicKey> trusted;
   int retain = 3;
+  bool allow_downgrade = false;  // file:// and ssh://; an https:// agent has its own --allow-downgrade
   std::map<std::string, std::string> options;  // every target.<name>.* key but url and trust (secrets too)
 };
 

@@ -1,6 +1,7 @@
 #include "bundle_manifest.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "error.hpp"
 
@@ -48,6 +49,19 @@ class Reader {
   const json& doc_;
   const std::string& origin_;
 };
+
+// Error(code) naming `origin` and both paths when one file's path is a
+// directory of another's: no tree holds both, and a device must refuse the
+// bundle before unpacking it, not fail halfway.
+void check_bundle_file_tree(const std::vector<BundleFileEntry>& files, const std::string& origin, Errc code) {
+  std::unordered_set<std::string_view> paths;
+  for (const auto& f : files) paths.insert(f.path);
+  for (const auto& f : files)
+    for (size_t slash = f.path.find('/'); slash != std::string::npos; slash = f.path.find('/', slash + 1))
+      if (auto it = paths.find(std::string_view(f.path).substr(0, slash)); it != paths.end())
+        throw Error(code, origin + ": '" + std::string(*it) + "' is listed as a file and as the directory of '" +
+                              f.path + "'");
+}
 
 }  // namespace
 
@@ -107,6 +121,7 @@ std::string serialize_manifest(BundleManifest& m) {
     e["mode"] = bundle_mode_text(f.mode);
     files.push_back(std::move(e));
   }
+  check_bundle_file_tree(m.files, "bundle", Errc::usage);
   nlohmann::ordered_json doc;
   doc["format"] = kBundleFormat;
   doc["name"] = m.name;
@@ -182,6 +197,7 @@ BundleManifest parse_manifest(std::string_view text, const std::string& origin) 
       r.fail("file '" + e.path + "' is out of order or listed twice");
     m.files.push_back(std::move(e));
   }
+  check_bundle_file_tree(m.files, origin, Errc::integrity);
   return m;
 }
 

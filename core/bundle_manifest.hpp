@@ -22,7 +22,9 @@
 //   NAME     = 1*128 of [A-Za-z0-9._-], not starting with "."
 //   VERSION  = 1*128 of [A-Za-z0-9._+-], not starting with "."
 //   PATH     = relative, "/"-separated; no empty, "." or ".." segment, no
-//              control character; files are sorted by PATH, bytewise, unique.
+//              control character; files are sorted by PATH, bytewise, unique;
+//              no PATH is a directory of another ("a" and "a/b" cannot both
+//              be files).
 //
 // Writers emit members in this order with two-space indentation and a final
 // LF; the signature covers the exact bytes, so readers never re-serialise.

@@ -65,6 +65,9 @@ constexpr std::array kKeys{
               "public keys (minisign base64 lines, comma-separated) whose bundles the target accepts"},
     ConfigKey{"target.*.retain", KeyType::integer, "3", "", false,
               "versions a target keeps per model, the current and previous ones included", 1, 1000},
+    ConfigKey{"target.*.allow_downgrade", KeyType::boolean, "false", "", false,
+              "file:// and ssh://: a deploy may activate a version older than the current one (an https:// "
+              "agent decides with its own --allow-downgrade)"},
     ConfigKey{"target.*.user", KeyType::string, "", "", false, "SSH: user name on the device"},
     ConfigKey{"target.*.port", KeyType::integer, "", "", false, "SSH: port", 1, 65535},
     ConfigKey{"target.*.keyfile", KeyType::string, "", "", false, "SSH: private key file (target add --identity)"},

@@ -54,22 +54,4 @@ DeliveryReport delivery_report_from_json(const json& doc, const std::string& ori
   }
 }
 
-json health_check_json(const HealthCheck& check) {
-  json j{{"timeout_s", check.timeout_seconds}};
-  if (!check.cmd.empty()) j["cmd"] = check.cmd;
-  if (!check.url.empty()) j["url"] = check.url;
-  return j;
-}
-
-HealthCheck health_check_from_json(const json& doc, const std::string& origin) {
-  try {
-    HealthCheck c{doc.value("cmd", ""), doc.value("url", ""), doc.value("timeout_s", 30)};
-    if (c.cmd.empty() == c.url.empty()) throw Error("give exactly one of cmd and url");
-    if (c.timeout_seconds < 1 || c.timeout_seconds > 86400) throw Error("timeout_s must be 1 to 86400");
-    return c;
-  } catch (const std::exception& e) {
-    throw Error(Errc::usage, origin + ": malformed health check: " + e.what());
-  }
-}
-
 }  // namespace mlops

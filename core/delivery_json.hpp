@@ -9,7 +9,8 @@
 //    "signed_by": KEYID, "removed": [VERSION, ...],
 //    "health": {"ok": BOOL, "detail": TEXT, "output": TEXT}}   (only when a check ran)
 //
-// Health checks travel as {"cmd": TEXT} or {"url": TEXT}, plus "timeout_s".
+// Health checks never travel: a device runs the bundle's signed check or its
+// own (DevicePolicy).
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -20,9 +21,5 @@ namespace mlops {
 nlohmann::json delivery_report_json(const DeliveryReport& r);
 // Error(remote) naming `origin` when the document is not such a report.
 DeliveryReport delivery_report_from_json(const nlohmann::json& doc, const std::string& origin);
-
-nlohmann::json health_check_json(const HealthCheck& check);
-// Error(usage) naming `origin` for a malformed check.
-HealthCheck health_check_from_json(const nlohmann::json& doc, const std::string& origin);
 
 }  // namespace mlops

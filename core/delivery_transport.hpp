@@ -2,7 +2,9 @@
 // How a bundle reaches a device. One class per URL scheme behind this small
 // interface; `mlops deploy` knows only the interface. file:// calls
 // DeviceRoot on a mounted root; ssh:// and https:// carry the bundle to an
-// mlops on the device, which runs the same DeviceRoot code there.
+// mlops on the device, which runs the same DeviceRoot code there. What a
+// transport carries is DeliveryOptions only: the health check and the
+// downgrade rule are the device's (DevicePolicy), never the request's.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,8 +24,8 @@ class DeliveryTransport {
 };
 
 // A device root on this machine's filesystem (a mounted device; tests),
-// accepting bundles signed by one of `trusted`.
+// accepting bundles signed by one of `trusted`, under `policy`.
 std::unique_ptr<DeliveryTransport> file_transport(const std::filesystem::path& root,
-                                                  std::vector<MinisignPublicKey> trusted);
+                                                  std::vector<MinisignPublicKey> trusted, DevicePolicy policy);
 
 }  // namespace mlops

@@ -9,6 +9,7 @@
 #include "bundle.hpp"
 #include "error.hpp"
 #include "repo_lock.hpp"
+#include "semver.hpp"
 #include "utc_time.hpp"
 
 namespace fs = std::filesystem;
@@ -84,6 +85,23 @@ ModelStatus load(const fs::path& model, const std::string& name) {
 
 }  // namespace
 
+bool is_downgrade(const ModelStatus& s, const BundleManifest& m) {
+  if (!s.current || *s.current == m.version) return false;
+  auto now = SemVer::parse(*s.current), next = SemVer::parse(m.version);
+  if (now && next) return next->precedence(*now) < 0;
+  auto known = s.versions.find(*s.current);
+  if (known == s.versions.end() || known->second.created.empty()) return false;
+  return m.created < known->second.created;  // both "YYYY-MM-DDTHH:MM:SSZ": text order is time order
+}
+
+void check_downgrade(const ModelStatus& s, const BundleManifest& m, bool allowed, const std::string& where) {
+  if (allowed || !is_downgrade(s, m)) return;
+  throw Error(Errc::failure, "refusing to activate " + m.name + " " + m.version + " on " + where +
+                                 ": it is older than the current version " + *s.current +
+                                 ", and this device does not allow downgrades (roll back to the previous version "
+                                 "with `mlops deploy rollback`, or allow downgrades in the device's policy)");
+}
+
 std::vector<std::string> versions_to_prune(const std::vector<VersionDir>& dirs, const ModelStatus& s, int retain) {
   struct Candidate {
     std::string version, installed;
@@ -131,7 +149,7 @@ DeviceRoot::DeviceRoot(fs::path root) : root_(std::move(root)) {
 }
 
 DeliveryReport DeviceRoot::deliver(const fs::path& bundle, const std::vector<MinisignPublicKey>& trusted,
-                                   const DeliveryOptions& o, Progress& progress) {
+                                   const DeliveryOptions& o, const DevicePolicy& policy, Progress& progress) {
   BundleReader reader(bundle);
   MinisignPublicKey signer = reader.verify_header(trusted);
   const BundleHeader& header = reader.read_header();
@@ -145,6 +163,8 @@ DeliveryReport DeviceRoot::deliver(const fs::path& bundle, const std::vector<Min
   fs::create_directories(model);
   RepoLock lock(model / ".lock", o.lock_timeout, "model " + m.name + " on " + root_.string());
   ModelStatus s = load(model, m.name);
+  if (o.activate) check_downgrade(s, m, policy.allow_downgrade, root_.string());
+  const bool downgrade = o.activate && is_downgrade(s, m);
   const std::optional<std::string> old_current = s.current, old_previous = s.previous;
   const std::string old_since = s.since;
   fs::path dir = model / m.version;
@@ -168,7 +188,7 @@ DeliveryReport DeviceRoot::deliver(const fs::path& bundle, const std::vector<Min
     reader.read_payload(partial, progress);
     if (::rename(partial.c_str(), dir.c_str()) != 0) throw_errno("cannot rename " + partial.string());
     fsync_dir(model);
-    s.versions[m.version] = {content, header.manifest_digest.str(), utc_now(), r.signer};
+    s.versions[m.version] = {content, header.manifest_digest.str(), utc_now(), r.signer, m.created};
     s.record("install", m.version);
     r.outcome = DeliveryOutcome::installed;
   }
@@ -179,13 +199,13 @@ DeliveryReport DeviceRoot::deliver(const fs::path& bundle, const std::vector<Min
     s.previous = old_current;
     s.current = m.version;
     s.since = utc_now();
-    s.record("activate", m.version, old_current.value_or(""));
+    s.record("activate", m.version, old_current.value_or(""), downgrade ? std::string(kAllowedDowngradeDetail) : "");
     r.outcome = DeliveryOutcome::activated;
     write_model_status(model / "status.json", s);
 
-    std::optional<HealthCheck> check = o.health ? o.health : m.health;
+    std::optional<HealthCheck> check = policy.health ? policy.health : m.health;
     if (check) {
-      r.health = o.health_runner(*check, dir,
+      r.health = policy.health_runner(*check, dir,
                                  {{"MLOPS_MODEL_NAME", m.name},
                                   {"MLOPS_MODEL_VERSION", m.version},
                                   {"MLOPS_MODEL_DIR", fs::absolute(dir).string()}});

@@ -19,6 +19,8 @@
 // then switch `previous` and `current` (each a new symlink renamed over the
 // old, then fsync of the directory), run the health check and switch back if
 // it fails; finally keep the last `retain` versions, never current or previous.
+// A version older than the current one is not activated unless the device's
+// policy allows it; `rollback` is the explicit, recorded way back.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -38,11 +40,21 @@ namespace mlops {
 using HealthRunner = std::function<HealthResult(const HealthCheck&, const std::filesystem::path& dir,
                                                 const std::map<std::string, std::string>& env)>;
 
+// What a deployer asks of one delivery. Every transport carries these to the
+// device, and they never change what runs there.
 struct DeliveryOptions {
   bool activate = true;
-  int retain = 3;                     // versions kept, current and previous included
-  std::optional<HealthCheck> health;  // replaces the manifest's health check
+  int retain = 3;  // versions kept, current and previous included
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
+};
+
+// What only the device decides, from its own configuration (`mlops agent`
+// flags; a file:// or ssh:// target's config, whose deployer owns the device
+// anyway) and never from a request: with the trusted keys, the signed
+// manifest and this policy are all that choose what runs on a device.
+struct DevicePolicy {
+  std::optional<HealthCheck> health;  // the device's own check, run instead of the manifest's
+  bool allow_downgrade = false;       // may a delivery activate a version older than the current one
   HealthRunner health_runner = run_health_check;
 };
 
@@ -66,6 +78,19 @@ struct DeliveryReport {
   uint64_t bytes_sent = 0, bytes_resumed = 0;
 };
 
+// Whether activating `m` would replace the current version recorded in `s`
+// with an older one: by semantic-version precedence when both versions are
+// semantic versions (1.2.0 > 1.1.9), else by the signed manifests' `created`
+// times. False when there is no current version, or nothing to compare (a
+// current version installed without a recorded creation time).
+bool is_downgrade(const ModelStatus& s, const BundleManifest& m);
+// The detail of the "activate" event of a downgrade the policy allowed.
+inline constexpr std::string_view kAllowedDowngradeDetail = "a downgrade the device's policy allows";
+// Error(failure) naming `where` when activating `m` over what `s` records
+// as current is a downgrade and downgrades are not `allowed`. The one rule
+// for DeviceRoot and the SSH shell fallback.
+void check_downgrade(const ModelStatus& s, const BundleManifest& m, bool allowed, const std::string& where);
+
 // A version directory under a model, with how recently it was written
 // (a larger rank is newer), for the retention rule.
 struct VersionDir {
@@ -85,12 +110,16 @@ class DeviceRoot {
   explicit DeviceRoot(std::filesystem::path root);
   const std::filesystem::path& root() const { return root_; }
 
-  // Errors: Error(integrity) for an untrusted or altered bundle (nothing on
-  // the device changed); Error(failure) for a version already on the device
-  // with other content, a lock held too long, or I/O errors.
+  // The health check run after activation is the policy's, else the signed
+  // manifest's. Errors: Error(integrity) for an untrusted or altered bundle
+  // (nothing on the device changed); Error(failure) for a version already on
+  // the device with other content, a downgrade the policy refuses (before
+  // anything is written), a lock held too long, or I/O errors.
   DeliveryReport deliver(const std::filesystem::path& bundle, const std::vector<MinisignPublicKey>& trusted,
-                         const DeliveryOptions& options, Progress& progress);
-  // Swaps current and previous. Error(failure) when there is no previous.
+                         const DeliveryOptions& options, const DevicePolicy& policy, Progress& progress);
+  // Swaps current and previous: the explicit way back, allowed whatever the
+  // policy, and recorded in the status history as a "rollback" event.
+  // Error(failure) when there is no previous.
   ModelStatus rollback(const std::string& name, std::chrono::milliseconds lock_timeout);
   // Every model under the root (or only `name`), from its links and status file.
   std::vector<ModelStatus> status(const std::string& name = {}) const;

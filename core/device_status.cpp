@@ -35,8 +35,10 @@ void ModelStatus::record(std::string event, std::string version, std::string fro
 
 json model_status_json(const ModelStatus& s) {
   json versions = json::object();
-  for (const auto& [v, i] : s.versions)
+  for (const auto& [v, i] : s.versions) {
     versions[v] = {{"content", i.content}, {"digest", i.digest}, {"installed", i.installed}, {"signer", i.signer}};
+    if (!i.created.empty()) versions[v]["created"] = i.created;
+  }
   json history = json::array();
   for (const auto& e : s.history) {
     json j = {{"time", e.time}, {"event", e.event}, {"version", e.version}};
@@ -62,7 +64,7 @@ ModelStatus model_status_from_json(const json& doc, const std::string& name) {
   s.since = str_or_empty(doc, "since");
   for (const auto& [v, i] : doc.at("versions").items())
     s.versions[v] = {str_or_empty(i, "content"), str_or_empty(i, "digest"), str_or_empty(i, "installed"),
-                     str_or_empty(i, "signer")};
+                     str_or_empty(i, "signer"), str_or_empty(i, "created")};
   for (const auto& e : doc.at("history"))
     s.history.push_back({str_or_empty(e, "time"), str_or_empty(e, "event"), str_or_empty(e, "version"),
                          str_or_empty(e, "from"), str_or_empty(e, "detail")});

@@ -12,7 +12,9 @@
 //     "since": TIME | null,                      when `current` became active
 //     "versions": { VERSION: {"content": "sha256:<hex>",  bundle_content_digest()
 //                             "digest": "sha256:<hex>",   of its manifest.json
-//                             "installed": TIME, "signer": KEYID}, ... },
+//                             "installed": TIME, "signer": KEYID,
+//                             "created": TIME?}, ... }    the manifest's; for
+//                                                         is_downgrade()
 //     "history": [ {"time": TIME, "event": EVENT, "version": VERSION,
 //                   "from": VERSION?, "detail": TEXT?}, ... ]   oldest first
 //   }
@@ -34,6 +36,7 @@ struct InstalledVersion {
   std::string digest;
   std::string installed;
   std::string signer;
+  std::string created;  // the signed manifest's; empty in files written before it was recorded
 };
 
 struct DeviceEvent {

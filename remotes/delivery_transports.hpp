@@ -20,11 +20,15 @@ namespace mlops {
 // ssh://[user@]host[:port]/<root> (ssh_transport.cpp). Options of
 // `spec` (target.<name>.*): user, port, keyfile, known_hosts as for ssh://
 // remotes, and mlops_path (the mlops program on the device).
-std::unique_ptr<DeliveryTransport> ssh_transport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted);
+// `allow_downgrade` is the target's policy (target.<name>.allow_downgrade);
+// the health check is always the bundle's signed one.
+std::unique_ptr<DeliveryTransport> ssh_transport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted,
+                                                 bool allow_downgrade);
 
 // https://host:port of an `mlops agent serve` (https_transport.cpp). Options:
 // ca (PEM file of CAs to trust instead of the system's), cert and key (a
-// client certificate for mTLS), token (a bearer token).
+// client certificate for mTLS), token (a bearer token). The agent applies
+// its own policy (health check, downgrades); the request carries none.
 std::unique_ptr<DeliveryTransport> https_transport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted);
 
 // The incoming file of a bundle on a device, relative to its root.

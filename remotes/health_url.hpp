@@ -12,7 +12,7 @@ namespace mlops {
 // `check.timeout_seconds`.
 HealthResult check_health_url(const HealthCheck& check);
 
-// A DeliveryOptions::health_runner for both kinds of check.
+// A DevicePolicy::health_runner for both kinds of check.
 HealthRunner health_runner_with_http();
 
 }  // namespace mlops

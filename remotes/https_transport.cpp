@@ -72,7 +72,6 @@ class HttpsTransport final : public DeliveryTransport {
     if (have != size) throw Error(Errc::remote, what_ + ": the upload of " + bundle.string() + " did not complete");
 
     json req{{"version", m.version}, {"sha256", hash_file(bundle).hex()}, {"activate", o.activate}, {"retain", o.retain}};
-    if (o.health) req["health"] = health_check_json(*o.health);
     std::string text = req.dump();
     MemorySource body_json(text);
     auto [status, doc] = exchange("POST", "/v1/models/" + m.name + "/activate", &body_json,
@@ -112,13 +111,25 @@ class HttpsTransport final : public DeliveryTransport {
     req.headers = std::move(headers);
     if (!body && method == "POST") req.headers.push_back("Content-Length: 0");
     auto resp = http_send(handle_, req, settings_, what_ + " " + method + " " + path);
-    if (!resp) {
-      const Failure& f = resp.failure();
-      throw Error(Errc::remote, f.message + (f.kind == FailureKind::auth || f.message.find("certificate") != std::string::npos
-                                                 ? " (check the target's ca, cert and key)"
-                                                 : ""));
-    }
+    if (!resp) throw Error(Errc::remote, failure_message(resp.failure(), method + " " + path));
     return {resp.value().status, json::parse(resp.value().body, nullptr, false)};
+  }
+
+  // An agent with --client-ca ends the TLS handshake of a client without an
+  // accepted certificate; curl then reports only what the closed socket
+  // says ("getpeername() failed with errno 107"), which names no cause.
+  std::string failure_message(const Failure& f, const std::string& request) const {
+    bool closed = f.message.find("getpeername") != std::string::npos ||
+                  f.message.find("errno 107") != std::string::npos ||
+                  f.message.find("certificate required") != std::string::npos;
+    if (closed && settings_.client_cert.empty())
+      return what_ + " " + request + ": the agent closed the TLS connection: it requires a client certificate, "
+                     "and this target has none (set its cert and key)";
+    if (closed)
+      return what_ + " " + request + ": the agent closed the TLS connection: it did not accept the client "
+                     "certificate " + settings_.client_cert + " (is it signed by the agent's --client-ca?)";
+    bool tls = f.kind == FailureKind::auth || f.message.find("certificate") != std::string::npos;
+    return f.message + (tls ? " (check the target's ca, cert and key)" : "");
   }
 
   void check(long status, const json& doc, const std::string& what) const {

@@ -189,15 +189,15 @@ ModelStatus ShellFallback::rollback(const std::string& name) {
 }
 
 DeliveryReport ShellFallback::deliver(const fs::path& bundle, const std::vector<MinisignPublicKey>& trusted,
-                                      const DeliveryOptions& o, uint64_t part_size, bool url_tool,
-                                      Progress& progress) {
+                                      const DeliveryOptions& o, bool allow_downgrade, uint64_t part_size,
+                                      bool url_tool, Progress& progress) {
   BundleReader reader(bundle);
   MinisignPublicKey signer = reader.verify_header(trusted);
   const BundleHeader header = reader.read_header();
   reader.read_payload(std::nullopt, progress);
   const BundleManifest& m = header.manifest;
   const std::string& root = ssh_.settings().root;
-  std::optional<HealthCheck> check = o.health ? o.health : m.health;
+  const std::optional<HealthCheck>& check = m.health;
   if (o.activate && check && !check->url.empty() && !url_tool)
     throw Error(Errc::usage, what_ + ": the health URL " + check->url + " cannot be checked: the device has neither "
                                      "mlops nor curl nor wget; install one of them there");
@@ -209,6 +209,8 @@ DeliveryReport ShellFallback::deliver(const fs::path& bundle, const std::vector<
   r.signer = key_id_hex(signer.key_id);
   DeviceState d = read_state(m.name).at(0);
   const ModelStatus& s = d.status;
+  if (o.activate) check_downgrade(s, m, allow_downgrade, what_ + " (" + root + ")");
+  const bool downgrade = o.activate && is_downgrade(s, m);
   std::string content = bundle_content_digest(m.files).str();
   bool installed = std::any_of(d.dirs.begin(), d.dirs.end(), [&](const auto& v) { return v.version == m.version; });
   if (installed) {
@@ -227,7 +229,7 @@ DeliveryReport ShellFallback::deliver(const fs::path& bundle, const std::vector<
   ModelStatus ok = s;
   std::vector<VersionDir> dirs = d.dirs;
   if (!installed) {
-    ok.versions[m.version] = {content, header.manifest_digest.str(), utc_now(), r.signer};
+    ok.versions[m.version] = {content, header.manifest_digest.str(), utc_now(), r.signer, m.created};
     ok.record("install", m.version);
     dirs.insert(dirs.begin(), {m.version, 1});
   }
@@ -236,7 +238,7 @@ DeliveryReport ShellFallback::deliver(const fs::path& bundle, const std::vector<
     ok.previous = s.current;
     ok.current = m.version;
     ok.since = utc_now();
-    ok.record("activate", m.version, s.current.value_or(""));
+    ok.record("activate", m.version, s.current.value_or(""), downgrade ? std::string(kAllowedDowngradeDetail) : "");
     failed = ok;  // activated, then switched back
     failed.current = s.current;
     failed.previous = s.previous;

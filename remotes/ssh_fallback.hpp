@@ -48,11 +48,15 @@ class ShellFallback {
   // `ssh` reaches the device; `what` names the target in messages.
   ShellFallback(const SshCommand& ssh, std::string what);
 
-  // `bundle` verified with `trusted` first; `part_size` is what an earlier
-  // upload left in upload_name(). `url_tool` says whether the device has
-  // curl or wget: without one, a health URL is refused before any change.
+  // `bundle` verified with `trusted` first; its signed manifest's health
+  // check is the one run, and a downgrade is refused unless
+  // `allow_downgrade` (check_downgrade(), as DeviceRoot). `part_size` is what
+  // an earlier upload left in upload_name(). `url_tool` says whether the
+  // device has curl or wget: without one, a health URL is refused before any
+  // change.
   DeliveryReport deliver(const std::filesystem::path& bundle, const std::vector<MinisignPublicKey>& trusted,
-                         const DeliveryOptions& options, uint64_t part_size, bool url_tool, Progress& progress);
+                         const DeliveryOptions& options, bool allow_downgrade, uint64_t part_size, bool url_tool,
+                         Progress& progress);
   ModelStatus rollback(const std::string& name);
   std::vector<ModelStatus> status(const std::string& name);
 

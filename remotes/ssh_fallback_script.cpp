@@ -23,7 +23,8 @@
 //     or fails ("@DETAIL@" is replaced by why it failed); PRUNE_*: the
 //     versions to remove then. Prints @@outcome activated|installed|
 //     rolled-back, @@detail TEXT when the check failed, then @@output and the
-//     tail of the check's output.
+//     tail of the check's output. Uploads in ROOT/.incoming older than a day
+//     are removed first.
 //   rollback ROOT NAME FINGERPRINT STATUS
 //     Swaps current and previous and writes STATUS.
 //
@@ -100,29 +101,41 @@ state() {
 }
 
 # Runs the check in the background with a watchdog that kills it after
-# TIMEOUT seconds; sets hdetail and fails when it is not healthy.
+# TIMEOUT seconds; sets hdetail and fails when it is not healthy. Neither
+# job keeps fd 9, the model's lock: nothing that outlives this delivery may
+# hold up the next one. With setsid the check is a process group of its own,
+# killed whole; the watchdog's sleep dies with the watchdog (its TERM trap).
 healthy() {
   out=$model/.health.out
   rm -f "$out" "$out.code" "$out.timeout"
+  group=
+  if command -v setsid >/dev/null 2>&1; then group=setsid; fi
   case $kind in
     cmd)
       (cd "$model/$version" && export MLOPS_MODEL_NAME="$name" MLOPS_MODEL_VERSION="$version" \
-        MLOPS_MODEL_DIR="$model/$version" && exec sh -c "$check") </dev/null >"$out" 2>&1 &
+        MLOPS_MODEL_DIR="$model/$version" && exec $group sh -c "$check") </dev/null >"$out" 2>&1 9>&- &
       ;;
     url)
       if command -v curl >/dev/null 2>&1; then
-        curl -sS -o /dev/null -w '%{http_code}' -m "$timeout" "$check" </dev/null >"$out.code" 2>"$out" &
+        curl -sS -o /dev/null -w '%{http_code}' -m "$timeout" "$check" </dev/null >"$out.code" 2>"$out" 9>&- &
       else
-        wget -q -T "$timeout" -O /dev/null "$check" </dev/null >"$out" 2>&1 &
+        wget -q -T "$timeout" -O /dev/null "$check" </dev/null >"$out" 2>&1 9>&- &
       fi
       ;;
   esac
   hp=$!
-  (sleep "$timeout" && : >"$out.timeout" && kill -9 "$hp") </dev/null >/dev/null 2>&1 &
+  (
+    sp=
+    trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+    sleep "$timeout" &
+    sp=$!
+    wait "$sp" && : >"$out.timeout" && { kill -9 -"$hp" 2>/dev/null || kill -9 "$hp"; }
+  ) </dev/null >/dev/null 2>&1 9>&- &
   wp=$!
   rc=0
   wait "$hp" || rc=$?
   kill "$wp" 2>/dev/null || :
+  wait "$wp" || :
   if [ -e "$out.timeout" ]; then
     hdetail="timed out after $timeout s"
   elif [ "$kind" = url ] && [ -f "$out.code" ]; then
@@ -151,6 +164,9 @@ deliver() {
   partial=$model/$version.partial
   sums=$root/.incoming/$name-$version.sha256
   trap 'rm -rf "$partial"; rm -f "$sums" "$model/.check.out" "$model/.health.out"*; [ -z "$upload" ] || rm -f "$upload"' EXIT
+  # Uploads nobody activated for a day are left by deploys that never
+  # finished; an upload being written is younger.
+  find "$root/.incoming" -type f -mmin +1440 -exec rm -f {} + 2>/dev/null || :
   mkdir -p "$model"
   cd "$model"
   model=$(pwd)

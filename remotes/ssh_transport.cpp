@@ -9,8 +9,10 @@
 //   without it: the POSIX-shell fallback of ssh_fallback.hpp (so are
 //   `deploy status` and `deploy rollback`).
 //
-// The device trusts the keys of the target's configuration, as a file://
-// target does: whoever may log in there could change the files anyway.
+// The device trusts the keys of the target's configuration, and follows its
+// allow_downgrade policy, as a file:// target does: whoever may log in there
+// could change the files anyway. The health check is the bundle's signed one
+// on both paths: none is passed on the command line.
 #include <cctype>
 
 #include "core/bundle.hpp"
@@ -31,11 +33,12 @@ namespace {
 
 class SshTransport final : public DeliveryTransport {
  public:
-  SshTransport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted)
+  SshTransport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted, bool allow_downgrade)
       : ssh_(resolve_ssh_settings(spec, home_dir()), "target '" + spec.name + "'"),
         what_("target '" + spec.name + "'"),
         mlops_(spec.option("mlops_path", "mlops")),
         trusted_(std::move(trusted)),
+        allow_downgrade_(allow_downgrade),
         fallback_(ssh_, what_) {
     if (ssh_.settings().root.empty())
       throw Error(Errc::usage, what_ + ": the URL " + spec.url.text + " names no device root (ssh://host/<root>)");
@@ -45,7 +48,8 @@ class SshTransport final : public DeliveryTransport {
     BundleManifest m = BundleReader(bundle).read_header().manifest;
     const std::string& root = ssh_.settings().root;
     Probe p = probe({root + "/" + incoming_name(m), root + "/" + ShellFallback::upload_name(m)});
-    if (!p.agent) return fallback_.deliver(bundle, trusted_, o, p.part_sizes[1], p.url_tool, progress);
+    if (!p.agent)
+      return fallback_.deliver(bundle, trusted_, o, allow_downgrade_, p.part_sizes[1], p.url_tool, progress);
 
     BundleHeader header = verify_bundle_locally(bundle, trusted_, progress);
     std::string part = root + "/" + incoming_name(header.manifest);
@@ -115,12 +119,8 @@ class SshTransport final : public DeliveryTransport {
     std::string args = "activate --root " + shell_quote(ssh_.settings().root) + " --sha256 " + sha256 +
                        " --retain " + std::to_string(o.retain);
     if (!o.activate) args += " --no-activate";
+    if (allow_downgrade_) args += " --allow-downgrade";
     for (const auto& k : trusted_) args += " --trust " + shell_quote(encode_public_key_line(k));
-    if (o.health) {
-      args += o.health->cmd.empty() ? " --health-url " + shell_quote(o.health->url)
-                                    : " --health-cmd " + shell_quote(o.health->cmd);
-      args += " --health-timeout " + std::to_string(o.health->timeout_seconds);
-    }
     args += " -- " + shell_quote(part);
     json doc = run_agent(args, "; rc=$?; rm -f " + shell_quote(part) + "; exit $rc");
     DeliveryReport r = delivery_report_from_json(doc, what_);
@@ -159,13 +159,15 @@ class SshTransport final : public DeliveryTransport {
   std::string what_;
   std::string mlops_;
   std::vector<MinisignPublicKey> trusted_;
+  bool allow_downgrade_;
   ShellFallback fallback_;
 };
 
 }  // namespace
 
-std::unique_ptr<DeliveryTransport> ssh_transport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted) {
-  return std::make_unique<SshTransport>(spec, std::move(trusted));
+std::unique_ptr<DeliveryTransport> ssh_transport(const RemoteSpec& spec, std::vector<MinisignPublicKey> trusted,
+                                                 bool allow_downgrade) {
+  return std::make_unique<SshTransport>(spec, std::move(trusted), allow_downgrade);
 }
 
 std::string incoming_name(const BundleManifest& m) {

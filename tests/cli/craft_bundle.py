@@ -9,7 +9,7 @@ usage: craft_bundle.py OUT KEY.pem NAME VERSION LISTED ENTRIES
   ENTRIES  JSON list of payload entries, in order:
            {"path": P, "type": "file"|"symlink"|"hardlink"|"dir"|"fifo", "data": D, "link": L}
 """
-import base64, hashlib, io, json, os, subprocess, sys, tarfile, tempfile
+import base64, hashlib, io, json, os, subprocess, sys, tarfile, tempfile, time
 
 
 def openssl_sign(key, message):
@@ -45,7 +45,7 @@ def tar_bytes(entries):
 def main(out, key, name, version, listed, entries):
     files = [{"path": p, "sha256": hashlib.sha256(c.encode()).hexdigest(), "size": len(c.encode()), "mode": "0644"}
              for p, c in sorted(json.loads(listed).items())]
-    manifest = (json.dumps({"format": 1, "name": name, "version": version, "created": "2024-01-01T00:00:00Z",
+    manifest = (json.dumps({"format": 1, "name": name, "version": version, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                             "files": files}, indent=2) + "\n").encode()
     digest = hashlib.sha256(manifest).hexdigest()
     comment = f"mlops-bundle/1 name={name} version={version} digest=sha256:{digest}"

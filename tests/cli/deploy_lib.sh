@@ -2,16 +2,30 @@
 # lib.sh, in a repository with a signing key named `default`; set DEV to the
 # device root the suite inspects.
 
-# make_version V [BYTES]: model/ holds version V's files (BYTES random bytes
-# after a first line naming V), bundled into $T/churn-V.mlbundle; the
-# weights are kept in $T/weights-V for comparison.
+# make_version V [BYTES [BUNDLE-ARGS...]]: model/ holds version V's files
+# (BYTES random bytes after a first line naming V), bundled with BUNDLE-ARGS
+# (e.g. a --health-cmd, which only the signed manifest carries) into
+# $T/churn-V.mlbundle; the weights are kept in $T/weights-V for comparison.
 make_version() {
+  local v=$1 bytes=${2:-300000}
+  shift
+  [ $# -gt 0 ] && shift
   mkdir -p model
-  printf 'weights of %s\n' "$1" >model/weights.bin
-  head -c "${2:-300000}" /dev/urandom >>model/weights.bin
-  echo "$1" >model/VERSION
-  "$MLOPS" -q bundle create model --name churn --version "$1" -o "$T/churn-$1.mlbundle" >/dev/null || fail "bundle $1"
-  cp model/weights.bin "$T/weights-$1"
+  printf 'weights of %s\n' "$v" >model/weights.bin
+  head -c "$bytes" /dev/urandom >>model/weights.bin
+  echo "$v" >model/VERSION
+  "$MLOPS" -q bundle create model --name churn --version "$v" "$@" -o "$T/churn-$v.mlbundle" >/dev/null || fail "bundle $v"
+  cp model/weights.bin "$T/weights-$v"
+}
+
+# rebundle V OUT BUNDLE-ARGS...: version V's files, as make_version made
+# them, bundled again into OUT with BUNDLE-ARGS: the same content, another
+# signed manifest (another health check).
+rebundle() {
+  local v=$1 out=$2
+  shift 2
+  cp "$T/weights-$v" model/weights.bin && echo "$v" >model/VERSION
+  "$MLOPS" -q bundle create model --name churn --version "$v" "$@" -o "$out" >/dev/null || fail "rebundle $v"
 }
 
 # Everything under $DEV (paths, types, link targets) and churn's status file,
@@ -79,18 +93,19 @@ health_server_start() {
   HEALTH_URL=http://127.0.0.1:$port
 }
 
-# health_url_cases TARGET: a health URL checked on the device: a 200 keeps
-# the new version, a 404 rolls it back and fails the deploy.
+# health_url_cases TARGET: a health URL (in the signed manifest) checked on
+# the device: a 200 keeps the new version, a 404 rolls it back and fails the
+# deploy.
 health_url_cases() {
   local t=$1
   health_server_start "$T/www"
   echo ok >"$T/www/ok"
-  make_version 7
-  m 0 --json deploy "$T/churn-7.mlbundle" --to "$t" --health-url "$HEALTH_URL/ok" --health-timeout 5
+  make_version 7 300000 --health-url "$HEALTH_URL/ok" --health-timeout 5
+  m 0 --json deploy "$T/churn-7.mlbundle" --to "$t"
   json_check 'd["targets"][0]["outcome"] == "activated" and d["targets"][0]["health"]["ok"]'
   check "$t: current 7 after a healthy URL" test "$(readlink "$DEV/churn/current")" = 7
-  make_version 8
-  m 1 deploy "$T/churn-8.mlbundle" --to "$t" --health-url "$HEALTH_URL/missing" --health-timeout 5
+  make_version 8 300000 --health-url "$HEALTH_URL/missing" --health-timeout 5
+  m 1 deploy "$T/churn-8.mlbundle" --to "$t"
   has_err "health check of churn 8 failed"
   has_err "404"
   check "$t: still 7 after an unhealthy URL" test "$(readlink "$DEV/churn/current")" = 7

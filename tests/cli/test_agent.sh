@@ -47,7 +47,8 @@ check "the token is not in the committed config" test -z "$(grep -r s3cret .mlop
 delivery_cases mtls
 m 0 --json deploy status churn --to mtls
 json_check 'd["targets"][0]["models"][0]["history"][-1]["event"] == "rollback"'
-m 1 deploy "$T/churn-2.mlbundle" --to mtls --health-url "https://127.0.0.1:$P1/nosuch"
+rebundle 2 "$T/churn-2-sick.mlbundle" --health-url "https://127.0.0.1:$P1/nosuch"
+m 1 deploy "$T/churn-2-sick.mlbundle" --to mtls
 has_err "health check of churn 2 failed"
 check "still 1 after a failed health URL" test "$(readlink "$DEV/churn/current")" = 1
 

@@ -44,14 +44,15 @@ m 0 --json deploy "$T/churn-2.mlbundle" --to dev
 json_check 'd["targets"][0]["outcome"] == "unchanged"'
 check "nothing changed" test "$before" = "$(tree_of)"
 
-# A failing health check rolls back and fails the command.
-make_version 3
-m 1 --json deploy "$T/churn-3.mlbundle" --to dev --health-cmd 'grep -q "of 9" weights.bin'
+# A failing health check (the signed manifest's) rolls back and fails the command.
+make_version 3 300000 --health-cmd 'grep -q "of 9" weights.bin'
+m 1 --json deploy "$T/churn-3.mlbundle" --to dev
 json_check 'not d["targets"][0]["ok"] and d["targets"][0]["outcome"] == "rolled-back" and d["targets"][0]["current"] == "2"'
 has_err "health check of churn 3 failed (exit status 1); rolled back to 2"
 check "current still 2" test "$(readlink "$DEV/churn/current")" = 2
 check "previous still 1" test "$(readlink "$DEV/churn/previous")" = 1
-m 0 deploy "$T/churn-3.mlbundle" --to dev --health-cmd 'test "$(cat VERSION)" = 3 && test "$MLOPS_MODEL_VERSION" = 3'
+rebundle 3 "$T/churn-3-healthy.mlbundle" --health-cmd 'test "$(cat VERSION)" = 3 && test "$MLOPS_MODEL_VERSION" = 3'
+m 0 deploy "$T/churn-3-healthy.mlbundle" --to dev
 check "current 3 after a passing check" test "$(readlink "$DEV/churn/current")" = 3
 
 # deploy rollback / status
@@ -106,6 +107,8 @@ m 0 deploy "$T/good.mlbundle" --to dev
 check "a well-formed crafted bundle is accepted" test "$(cat "$DEV/churn/current/model.bin")" = w
 
 # Several targets: each gets its own result; one failure fails the command.
+# (v4 is made again: the one made above is older than the current version.)
+make_version 4
 mkdir -p "$T/device2"
 m 0 target add dev2 "file://$T/device2" --key-trust stranger
 m 5 --json deploy "$T/churn-4.mlbundle" --to dev,dev2

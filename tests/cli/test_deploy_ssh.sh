@@ -18,14 +18,16 @@ json_check 'd["targets"][0]["url"].startswith("ssh://")'
 delivery_cases edge
 # A health URL, fetched by mlops on the device.
 health_url_cases edge
-m 0 deploy "$T/churn-2.mlbundle" --to edge --health-cmd 'test "$(cat VERSION)" = 2'
-check "current 2 again" test "$(readlink "$DEV/churn/current")" = 2
+# A health command of the signed manifest, run by mlops on the device.
+make_version 12 300000 --health-cmd 'test "$(cat VERSION)" = 12'
+m 0 deploy "$T/churn-12.mlbundle" --to edge
+check "current 12" test "$(readlink "$DEV/churn/current")" = 12
 
 # A failing health check on the device rolls back; the command fails.
-make_version 3
-m 1 deploy "$T/churn-3.mlbundle" --to edge --health-cmd 'false'
-has_err "health check of churn 3 failed"
-check "still 2 after a failed check" test "$(readlink "$DEV/churn/current")" = 2
+make_version 13 300000 --health-cmd 'false'
+m 1 deploy "$T/churn-13.mlbundle" --to edge
+has_err "health check of churn 13 failed"
+check "still 12 after a failed check" test "$(readlink "$DEV/churn/current")" = 12
 
 # A tampered bundle: refused before anything reaches the device.
 make_version 4

@@ -21,17 +21,18 @@ m 0 --json agent status --root "$DEV" churn
 json_check 'd["models"][0]["current"] == "1" and d["models"][0]["previous"] == "2" and [e["event"] for e in d["models"][0]["history"]] == ["install", "activate", "install", "activate", "rollback"] and d["models"][0]["versions"]["2"]["content"].startswith("sha256:")'
 
 # Health commands run on the device, in the version's directory.
-m 0 deploy "$T/churn-2.mlbundle" --to edge --health-cmd 'test "$(cat VERSION)" = 2 && test "$MLOPS_MODEL_VERSION" = 2'
+rebundle 2 "$T/churn-2-checked.mlbundle" --health-cmd 'test "$(cat VERSION)" = 2 && test "$MLOPS_MODEL_VERSION" = 2'
+m 0 deploy "$T/churn-2-checked.mlbundle" --to edge
 check "current 2 again" test "$(readlink "$DEV/churn/current")" = 2
-make_version 3
+make_version 3 300000 --health-cmd 'echo broken; exit 3'
 before=$(readlink "$DEV/churn/previous")
-m 1 deploy "$T/churn-3.mlbundle" --to edge --health-cmd 'echo broken; exit 3'
+m 1 deploy "$T/churn-3.mlbundle" --to edge
 has_err "health check of churn 3 failed (exit status 3); rolled back to 2"
 has_err "broken"
 check "still 2 after a failed check" test "$(readlink "$DEV/churn/current")" = 2
 check "previous kept after a failed check" test "$(readlink "$DEV/churn/previous")" = "$before"
-make_version 4
-m 1 deploy "$T/churn-4.mlbundle" --to edge --health-cmd 'sleep 30' --health-timeout 1
+make_version 4 300000 --health-cmd 'sleep 30' --health-timeout 1
+m 1 deploy "$T/churn-4.mlbundle" --to edge
 has_err "timed out after 1 s"
 check "still 2 after a timed-out check" test "$(readlink "$DEV/churn/current")" = 2
 m 0 --json agent status --root "$DEV" churn

@@ -163,6 +163,30 @@ TEST_CASE("manifests with unsafe or malformed fields are refused", "[bundle]") {
                     Catch::Contains("invalid name"));
 }
 
+TEST_CASE("a manifest listing a file and a file below it is refused naming both", "[bundle]") {
+  std::string h(64, 'a');
+  auto entry = [&](const std::string& path) {
+    return R"({"path":")" + path + R"(","sha256":")" + h + R"(","size":1,"mode":"0644"})";
+  };
+  auto parse = [&](const std::vector<std::string>& paths) {
+    std::string files;
+    for (const auto& p : paths) files += (files.empty() ? "" : ",") + entry(p);
+    return parse_manifest(R"({"format":1,"name":"m","version":"1","created":"x","files":[)" + files + "]}", "m.json");
+  };
+  CHECK(parse({"a-b", "a.c", "a/b", "ab"}).files.size() == 4);
+  using Paths = std::vector<std::string>;
+  for (const auto& paths : std::vector<Paths>{{"a", "a/b"}, {"a", "a-x", "a/b/c"}, {"x/a", "x/a/b"}}) {
+    try {
+      parse(paths);
+      FAIL("accepted " << paths.back());
+    } catch (const Error& e) {
+      CHECK(e.code() == Errc::integrity);
+      CHECK_THAT(e.what(), Catch::Contains("m.json") && Catch::Contains("'" + paths.front() + "'") &&
+                               Catch::Contains("'" + paths.back() + "'"));
+    }
+  }
+}
+
 TEST_CASE("a file that is not a bundle is refused naming it", "[bundle]") {
   TempDir d;
   write_file_atomic(d / "x.mlbundle", "not a tar at all, but long enough to look for a header in it");

@@ -35,12 +35,3 @@ TEST_CASE("a malformed delivery report is a remote error naming its origin", "[d
     }
   }
 }
-
-TEST_CASE("health checks need exactly one of cmd and url", "[delivery_json]") {
-  HealthCheck c = health_check_from_json(health_check_json({"", "https://x/health", 5}), "req");
-  CHECK(c.url == "https://x/health");
-  CHECK(c.timeout_seconds == 5);
-  CHECK_THROWS_AS(health_check_from_json(json{{"cmd", "a"}, {"url", "b"}}, "req"), Error);
-  CHECK_THROWS_AS(health_check_from_json(json::object(), "req"), Error);
-  CHECK_THROWS_AS(health_check_from_json(json{{"cmd", "a"}, {"timeout_s", 0}}, "req"), Error);
-}

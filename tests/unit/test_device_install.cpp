@@ -26,9 +26,9 @@ struct Device {
     write_tree(src, {{"model.bin", content}, {"meta/info.txt", version}});
     return make_bundle(src, "churn", version, key, d.path(), std::move(health)).file;
   }
-  DeliveryReport deliver(const fs::path& b, DeliveryOptions o = {}) {
+  DeliveryReport deliver(const fs::path& b, DeliveryOptions o = {}, DevicePolicy policy = {}) {
     NullProgress p;
-    return DeviceRoot(root).deliver(b, {key.public_key()}, o, p);
+    return DeviceRoot(root).deliver(b, {key.public_key()}, o, policy, p);
   }
   std::optional<std::string> link(const char* name) const {
     std::error_code ec;
@@ -114,6 +114,81 @@ TEST_CASE("a health check that hangs is killed at its timeout", "[device_install
   CHECK_FALSE(dev.link("current"));
 }
 
+TEST_CASE("the device's own health check replaces the manifest's", "[device_install]") {
+  Device dev;
+  DevicePolicy policy;
+  policy.health = HealthCheck{"test \"$MLOPS_MODEL_VERSION\" = 1 && echo device-check", "", 10};
+  auto r = dev.deliver(dev.bundle("1", "one", HealthCheck{"echo manifest-check; exit 3", "", 10}), {}, policy);
+  CHECK(r.outcome == DeliveryOutcome::activated);
+  REQUIRE(r.health);
+  CHECK(r.health->output == "device-check\n");
+}
+
+TEST_CASE("a version older than the current one is activated only when the policy allows", "[device_install]") {
+  Device dev;
+  dev.deliver(dev.bundle("1.0.0", "one"));
+  fs::path older = dev.bundle("0.9.0", "old");
+  dev.deliver(dev.bundle("1.1.0", "two"));
+  std::string status_before = read_file(dev.root / "churn/status.json");
+  auto before = dev.entries();
+  try {
+    dev.deliver(older);
+    FAIL("accepted a downgrade");
+  } catch (const Error& e) {
+    CHECK(e.code() == Errc::failure);
+    CHECK_THAT(e.what(), Catch::Contains("0.9.0") && Catch::Contains("older than the current version 1.1.0"));
+  }
+  try {
+    dev.deliver(dev.bundle("1.0.0", "one"));  // installed, previous: re-activating it is a downgrade too
+    FAIL("accepted a downgrade to an installed version");
+  } catch (const Error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("older than the current version 1.1.0"));
+  }
+  CHECK(dev.entries() == before);
+  CHECK(read_file(dev.root / "churn/status.json") == status_before);
+
+  DeliveryOptions install_only;
+  install_only.activate = false;
+  CHECK(dev.deliver(older, install_only).outcome == DeliveryOutcome::installed);
+  CHECK(dev.link("current") == "1.1.0");
+
+  auto back = DeviceRoot(dev.root).rollback("churn", std::chrono::seconds(1));  // the explicit way stays open
+  CHECK(back.current == "1.0.0");
+  CHECK(back.history.back().event == "rollback");
+
+  DevicePolicy lenient;
+  lenient.allow_downgrade = true;
+  auto r = dev.deliver(older, {}, lenient);
+  CHECK(r.outcome == DeliveryOutcome::activated);
+  CHECK(dev.link("current") == "0.9.0");
+  auto s = DeviceRoot(dev.root).status("churn")[0];
+  CHECK(s.history.back().event == "activate");
+  CHECK(s.history.back().detail == kAllowedDowngradeDetail);
+}
+
+TEST_CASE("downgrades compare semantic versions, else the signed creation times", "[device_install]") {
+  ModelStatus s;
+  BundleManifest m;
+  m.version = "1.0.0";
+  m.created = "2024-01-01T00:00:00Z";
+  CHECK_FALSE(is_downgrade(s, m));  // nothing current
+  s.current = "1.2.0";
+  s.versions["1.2.0"].created = "2023-01-01T00:00:00Z";
+  CHECK(is_downgrade(s, m));  // semver wins over the times
+  m.version = "v1.10.0";
+  CHECK_FALSE(is_downgrade(s, m));
+  m.version = "1.2.0-rc.1";
+  CHECK(is_downgrade(s, m));
+  m.version = "abc123";  // not a semantic version: by creation time
+  CHECK_FALSE(is_downgrade(s, m));
+  m.created = "2022-12-31T23:59:59Z";
+  CHECK(is_downgrade(s, m));
+  s.versions["1.2.0"].created.clear();  // a status written before creation times were kept
+  CHECK_FALSE(is_downgrade(s, m));
+  m.version = "1.2.0";
+  CHECK_FALSE(is_downgrade(s, m));  // the current version itself
+}
+
 TEST_CASE("rollback swaps current and previous", "[device_install]") {
   Device dev;
   CHECK_THROWS_AS(DeviceRoot(dev.root).rollback("churn", std::chrono::seconds(1)), Error);
@@ -150,7 +225,7 @@ TEST_CASE("untrusted and altered bundles change nothing on the device", "[device
   NullProgress p;
   auto other = SigningKey::generate().public_key();
   try {
-    DeviceRoot(dev.root).deliver(b2, {other}, {}, p);
+    DeviceRoot(dev.root).deliver(b2, {other}, {}, {}, p);
     FAIL("accepted");
   } catch (const Error& e) {
     CHECK(e.code() == Errc::integrity);
