@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "core/add.hpp"
 #include "core/checkout.hpp"
+#include "core/setup_warnings.hpp"
 #include "core/text.hpp"
 #include "core/tracked.hpp"
 #include "data_common.hpp"
@@ -38,6 +39,7 @@ void run_adds(Context& ctx, const std::vector<std::string>& rels, int jobs, bool
   auto lock = lock_repo(ctx);
   Workspace ws(ctx.repo());
   ws.set_jobs(jobs);
+  if (auto w = root_link_type_warning(ws.link_types())) ctx.out().warn(*w);
   auto progress = ctx.out().progress();
   Adder adder(ws, progress.get());
   json items = json::array();

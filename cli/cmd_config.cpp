@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "core/config_keys.hpp"
 #include "core/error.hpp"
+#include "core/setup_warnings.hpp"
 
 namespace fs = std::filesystem;
 
@@ -45,10 +46,20 @@ const ConfigKey& known_key(const std::string& key) {
                                " See 'mlops config list'.");
 }
 
-ConfigFiles files_for(Context& ctx, ConfigLevel level) {
-  if (level == ConfigLevel::repo || level == ConfigLevel::local) return ctx.repo().config_files();
+ConfigFiles standard_files() {
   auto root = Repo::find_root(fs::current_path());
   return ConfigFiles::standard(root ? *root / ".mlops" : fs::path());
+}
+
+ConfigFiles files_for(Context& ctx, ConfigLevel level) {
+  if (level == ConfigLevel::repo || level == ConfigLevel::local) return ctx.repo().config_files();
+  return standard_files();
+}
+
+// Told by every config command, after what it wrote (a secret written
+// tightens its file's mode).
+void warn_exposed_secrets(Context& ctx) {
+  for (const auto& w : exposed_secret_files(standard_files())) ctx.out().warn(w);
 }
 
 }  // namespace
@@ -88,6 +99,7 @@ void setup_config(CLI::App& cmd, Context& ctx) {
         if (!config_file_unset(file, a->key)) throw Error(Errc::failure, a->key + " is not set in " + file.string());
         out.result({{"key", a->key}, {"unset", true}, {"file", file.string()}},
                    [&] { out.note("unset " + a->key + " in " + file.string()); });
+        warn_exposed_secrets(ctx);
         return;
       }
       std::string value = check_config_value(spec, a->key, a->value);
@@ -97,9 +109,11 @@ void setup_config(CLI::App& cmd, Context& ctx) {
       config_file_set(file, a->key, value);
       out.result({{"key", a->key}, {"value", shown(a->key, value)}, {"file", file.string()}},
                  [&] { out.note("set " + a->key + " in " + file.string()); });
+      warn_exposed_secrets(ctx);
       return;
     }
     Config config = level ? Config::load_layer(files_for(ctx, *level).file(*level), *level) : ctx.config();
+    warn_exposed_secrets(ctx);
     auto v = config.get(a->key);
     if (level && config.values().count(a->key) == 0) v.reset();  // a default is not in the file
     if (!v) {
@@ -132,6 +146,7 @@ void setup_config(CLI::App& cmd, Context& ctx) {
       }
     });
     for (const auto& u : config.unknown_keys()) out.warn("unknown config key " + u);
+    warn_exposed_secrets(ctx);
   });
 }
 

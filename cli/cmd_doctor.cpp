@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/library_versions.hpp"
 #include "core/link_probe.hpp"
+#include "core/setup_warnings.hpp"
 #include "remotes/library_versions.hpp"
 #include "remotes/remote_factory.hpp"
 #include "remotes/remote_probe.hpp"
@@ -123,7 +124,12 @@ void setup_doctor(CLI::App& cmd, Context& ctx) {
                             std::to_string(NLOHMANN_JSON_VERSION_PATCH);
     json doc{{"version", kVersion}, {"libraries", libs}, {"repository", nullptr}};
     const Config& config = ctx.config();
-    if (Repo::find_root(fs::current_path())) {
+    auto root = Repo::find_root(fs::current_path());
+    json warnings = json::array();
+    for (const auto& w : exposed_secret_files(root ? ctx.repo().config_files() : ConfigFiles::standard({})))
+      warnings.push_back(w);
+    if (auto w = root ? root_link_type_warning(config.get_list("core.link_type")) : std::nullopt) warnings.push_back(*w);
+    if (root) {
       Repo& repo = ctx.repo();
       json links = json::array();
       for (const auto& l : probe_link_types(repo.cache_dir(), repo.root()))
@@ -139,8 +145,10 @@ void setup_doctor(CLI::App& cmd, Context& ctx) {
     json unknown = json::array();
     for (const auto& u : config.unknown_keys()) unknown.push_back(u);
     doc["unknown_config_keys"] = unknown;
+    doc["warnings"] = warnings;
     ctx.out().result(doc, [&] { render(ctx.out(), doc); });
     for (const auto& u : config.unknown_keys()) ctx.out().warn("unknown config key " + u);
+    for (const auto& w : warnings) ctx.out().warn(w.get<std::string>());
     for (const auto& r : doc["remotes"]) {
       if (!r.contains("ok") || r["ok"].get<bool>()) continue;
       ctx.out().error("remote '" + r["name"].get<std::string>() + "' failed its check: " + r["problem"].get<std::string>());

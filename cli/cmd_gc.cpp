@@ -98,6 +98,10 @@ void render_gc(Output& out, const json& doc) {
     line += std::string(dry ? "; would rewrite " : "; rewrote ") + plural(rewritten, "pack") + " and " +
             (dry ? "delete " : "deleted ") + plural(deleted, "pack");
   out.line(line + (dry ? " (dry run: nothing removed)." : "."));
+  if (r.contains("unfinished_uploads") && r["unfinished_uploads"].get<uint64_t>())
+    out.line(std::string(dry ? "Would remove " : "Removed ") +
+             plural(r["unfinished_uploads"].get<uint64_t>(), "unfinished upload") + " older than a day (" +
+             human_size(r["unfinished_bytes"].get<uint64_t>()) + ").");
 }
 
 void setup_gc(CLI::App& cmd, Context& ctx) {
@@ -128,7 +132,8 @@ void setup_gc(CLI::App& cmd, Context& ctx) {
       "the old ones go, so an interrupted gc loses nothing live). Run refs (run-refs/) and\n"
       "run-cache entries (runs/) on the remote are never deleted. gc takes an exclusive lock\n"
       "object (locks/) on the remote and refuses to run while a push holds one. What only\n"
-      "branches unknown to this clone use is removed too: `git fetch` first.\n\n"
+      "branches unknown to this clone use is removed too: `git fetch` first. Unfinished\n"
+      "uploads (*.tmp.* keys a killed push left) older than a day are removed as well.\n\n"
       "Example:\n  mlops gc --all-commits --dry-run\n  mlops gc --workspace --all-branches\n"
       "  mlops gc --remote storage --all-commits --dry-run");
   ctx.on_run(&cmd, [&ctx, a] {

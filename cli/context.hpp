@@ -45,6 +45,8 @@ class Context {
 
   // Exit status the command asks for when it did not fail (e.g. --exit-code).
   int exit_status = 0;
+  // The selected command, e.g. "mlops remote add" (recorded in the repository lock).
+  std::string command = "mlops";
 
  private:
   std::unique_ptr<Output> out_;

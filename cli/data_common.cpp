@@ -12,7 +12,11 @@ namespace mlops::cli {
 
 std::unique_ptr<RepoLock> lock_repo(Context& ctx) {
   auto timeout = std::chrono::seconds(ctx.repo().config().get_int("core.lock_timeout"));
-  return std::make_unique<RepoLock>(ctx.repo().tmp_dir() / "lock", timeout);
+  LockWaitOptions wait{ctx.command, [&ctx, timeout](const LockHolder& holder) {
+                         ctx.out().note("waiting for the repository lock, held by " + holder.describe() +
+                                        " (up to " + std::to_string(timeout.count()) + " s, core.lock_timeout)");
+                       }};
+  return std::make_unique<RepoLock>(ctx.repo().tmp_dir() / "lock", timeout, "the repository", std::move(wait));
 }
 
 std::vector<std::string> repo_paths(Context& ctx, const std::vector<std::string>& args) {

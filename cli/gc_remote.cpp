@@ -1,4 +1,5 @@
 // `mlops gc --remote NAME` (remotes/remote_gc.hpp does the work).
+#include <ctime>
 #include <optional>
 
 #include "core/error.hpp"
@@ -9,6 +10,7 @@
 #include "remote_session.hpp"
 #include "remotes/remote_gc.hpp"
 #include "remotes/remote_lock.hpp"
+#include "remotes/remote_temp.hpp"
 
 namespace mlops::cli {
 namespace {
@@ -44,6 +46,7 @@ void gc_on_remote(Context& ctx, Workspace& ws, const GcArgs& a) {
   kept["live_objects"] = live.size();
   kept["missing_trees"] = live.missing_trees();
   size_t stale_locks = lock ? lock->remove_stale() : 0;
+  TempSweep temps = remove_stale_remote_temps(remote, std::time(nullptr), a.dry_run);
 
   auto progress = out.progress();
   RemoteGcOptions options;
@@ -63,7 +66,9 @@ void gc_on_remote(Context& ctx, Workspace& ws, const GcArgs& a) {
              {"packs_rewritten", s.packs_rewritten},
              {"packs_deleted", s.packs_deleted},
              {"unindexed_packs", s.unindexed_packs},
-             {"stale_locks", stale_locks}}},
+             {"stale_locks", stale_locks},
+             {"unfinished_uploads", temps.removed},
+             {"unfinished_bytes", temps.bytes}}},
            {"written", {{"packs", s.packs_written}, {"objects", s.objects_moved}}}};
   out.result(doc, [&] { render_gc(out, doc); });
   if (live.missing_trees())

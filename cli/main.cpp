@@ -141,6 +141,10 @@ int run(Context& ctx, CLI::App& app, int argc, char** argv) {
   }
   ctx.set_output(std::make_unique<Output>(settings_for(ctx, true)));
   CLI::App* cmd = selected(app);
+  for (CLI::App* cur = &app; cur != cmd;) {
+    cur = cur->get_subcommands().front();
+    ctx.command += " " + cur->get_name();
+  }
   const auto* action = ctx.action_for(cmd);
   if (!action) {
     std::fputs(cmd->help().c_str(), stderr);

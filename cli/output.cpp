@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "core/text.hpp"
+#include "core/url_userinfo.hpp"
 
 namespace mlops::cli {
 namespace {
@@ -128,7 +129,7 @@ void Output::result(const json& doc, const std::function<void()>& human) {
 void Output::print(std::string_view text) { write_out(stdout, text); }
 
 void Output::line(std::string_view text) {
-  write_out(stdout, text);
+  write_out(stdout, without_url_passwords(text));
   write_out(stdout, "\n");
 }
 
@@ -140,7 +141,7 @@ std::string Output::paint(Color c, std::string_view text) const {
 void Output::err_line(std::string_view prefix, Color c, std::string_view text) {
   std::fflush(stdout);
   std::string head = prefix.empty() ? "" : paint(c, prefix) + " ";
-  std::string s = head + std::string(text) + "\n";
+  std::string s = head + without_url_passwords(text) + "\n";
   std::fwrite(s.data(), 1, s.size(), stderr);
 }
 
@@ -160,12 +161,12 @@ void Output::debug(int level, std::string_view text) {
 
 void Output::warn(std::string_view text) {
   err_line("warning:", Color::yellow, text);
-  if (s_.github_actions) std::fprintf(stderr, "::warning::%s\n", github_escape(text).c_str());
+  if (s_.github_actions) std::fprintf(stderr, "::warning::%s\n", github_escape(without_url_passwords(text)).c_str());
 }
 
 void Output::error(std::string_view text) {
   err_line("error:", Color::red, text);
-  if (s_.github_actions) std::fprintf(stderr, "::error::%s\n", github_escape(text).c_str());
+  if (s_.github_actions) std::fprintf(stderr, "::error::%s\n", github_escape(without_url_passwords(text)).c_str());
 }
 
 void Output::flush() {

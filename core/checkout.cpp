@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
+#include <span>
 
 #include "error.hpp"
 #include "materialize.hpp"
@@ -12,6 +14,7 @@
 #include "parallel.hpp"
 #include "tree_read.hpp"
 #include "workspace_scan.hpp"
+#include "workspace_temp.hpp"
 
 namespace fs = std::filesystem;
 
@@ -22,6 +25,27 @@ void remove_path(const fs::path& p) {
   std::error_code ec;
   fs::remove_all(p, ec);
   if (ec) throw Error(Errc::failure, "cannot remove " + p.string() + ": " + ec.message());
+}
+
+bool is_real_dir(const fs::path& p) {
+  std::error_code ec;
+  return fs::symlink_status(p, ec).type() == fs::file_type::directory;
+}
+
+// An unsaved change left alone must not stand where the target needs a file
+// (a directory becoming a file) or a directory (a file becoming one): the
+// checkout could not finish, and finishing it would lose the change. Checked
+// before anything is deleted, so a refusal changes nothing.
+void refuse_kind_conflicts(std::span<const std::string> refused, const std::set<std::string>& files,
+                           const std::set<std::string>& dirs, const std::string& rel) {
+  for (const auto& r : refused) {
+    std::string clash = dirs.count(r) ? r + " becomes a directory" : "";
+    for (fs::path p = fs::path(r).parent_path(); !p.empty() && clash.empty(); p = p.parent_path())
+      if (files.count(p.string())) clash = p.string() + " becomes a file";
+    if (!clash.empty())
+      throw Error(Errc::failure, "cannot check out " + rel + ": " + clash + " and " + r +
+                                     " holds unsaved changes; save them with `mlops commit` or use --force");
+  }
 }
 
 }  // namespace
@@ -50,8 +74,10 @@ void Checkout::collect_dirs(const TreeRef& ref, const std::string& path, std::ve
 
 // Turns the differences between workspace and target into deletions and
 // file jobs, leaving unsaved workspace changes alone unless forced.
-void Checkout::plan(const std::vector<FileChange>& changes, const std::string& rel, std::vector<Job>& jobs) {
+void Checkout::plan(const std::vector<FileChange>& changes, const std::string& rel, std::vector<Job>& jobs,
+                    const std::vector<std::string>& dirs) {
   std::vector<std::string> doomed;
+  size_t refused_before = stats_.refused.size();
   for (const auto& c : changes) {
     using T = FileChange::Type;
     if (c.type == T::deleted || c.type == T::modified) {
@@ -68,6 +94,10 @@ void Checkout::plan(const std::vector<FileChange>& changes, const std::string& r
       jobs.push_back({c.path, c.new_kind, c.new_hash, false});
     }
   }
+  std::set<std::string> files;
+  for (const auto& j : jobs) files.insert(j.path);
+  refuse_kind_conflicts(std::span(stats_.refused).subspan(refused_before), files,
+                        std::set<std::string>(dirs.begin(), dirs.end()), rel);
   // Deepest first, so that a file can make way for a directory of the same
   // name and the other way round.
   std::sort(doomed.rbegin(), doomed.rend());
@@ -78,16 +108,23 @@ void Checkout::plan(const std::vector<FileChange>& changes, const std::string& r
     for (fs::path p = fs::path(d).parent_path(); p.string().size() > rel.size(); p = p.parent_path())
       if (::rmdir((root_ / p).c_str()) != 0) break;
   }
+  // A directory becoming a file: all it held was deleted above (saved, or
+  // forced), and what is left are empty directories and temps.
+  for (const auto& j : jobs)
+    if (is_real_dir(root_ / j.path)) remove_path(root_ / j.path);
 }
 
 void Checkout::apply(const std::string& rel, const TreeRef& target) {
   std::vector<Job> jobs;
   std::vector<std::string> dirs;
+  // What an interrupted checkout left is removed first (DESIGN §9.2).
+  remove_workspace_temps_beside(root_ / rel);
   if (!stat_file(root_ / rel)) {
     collect_all(target, rel, jobs, dirs);
   } else {
     WorkspaceScanner scanner(root_, state_, {nullptr, opt_.jobs, nullptr});
     ScanResult now = scanner.scan(rel);
+    remove_workspace_temps(root_, now.temps);
     if (now.kind == target.kind && now.hash == target.hash) {
       if (!opt_.relink) return;
       collect_all(target, rel, jobs, dirs);
@@ -98,8 +135,8 @@ void Checkout::apply(const std::string& rel, const TreeRef& target) {
         if (!store_.contains(h)) return std::nullopt;
         return read_tree(store_, h);
       };
-      plan(diff_trees(load, TreeRef{now.kind, now.hash, now.size}, target, rel), rel, jobs);
       collect_dirs(target, rel, dirs);
+      plan(diff_trees(load, TreeRef{now.kind, now.hash, now.size}, target, rel), rel, jobs, dirs);
     }
   }
   for (const auto& d : dirs) fs::create_directories(root_ / d);
@@ -111,7 +148,7 @@ void Checkout::materialize(const Job& job, std::string& link_used) {
   fs::path dst = root_ / job.path;
   fs::create_directories(dst.parent_path());
   // A replacement is built beside the old file and renamed over it.
-  fs::path tmp = job.replace ? dst.parent_path() / ("." + dst.filename().string() + ".mlops-new") : dst;
+  fs::path tmp = job.replace ? dst.parent_path() / workspace_temp_name(dst.filename().string(), "new") : dst;
   if (job.replace) remove_path(tmp);
   if (job.kind == EntryKind::link) {
     std::string target = store_.get_bytes(job.hash);

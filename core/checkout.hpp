@@ -53,7 +53,8 @@ class Checkout {
   };
   void collect_all(const TreeRef& ref, const std::string& path, std::vector<Job>& jobs, std::vector<std::string>& dirs);
   void collect_dirs(const TreeRef& ref, const std::string& path, std::vector<std::string>& dirs);
-  void plan(const std::vector<FileChange>& changes, const std::string& rel, std::vector<Job>& jobs);
+  void plan(const std::vector<FileChange>& changes, const std::string& rel, std::vector<Job>& jobs,
+            const std::vector<std::string>& dirs);
   void run_jobs(std::vector<Job>& jobs);
   void materialize(const Job& job, std::string& link_used);
 

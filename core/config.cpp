@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include "error.hpp"
 #include "paths.hpp"
 #include "text.hpp"
+#include "url_userinfo.hpp"
 #include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
@@ -79,12 +81,21 @@ void block_style(YAML::Node node) {
   }
 }
 
-void save_yaml_file(const fs::path& file, YAML::Node root) {
+// A file keeps the mode it has (a user's chmod survives an edit); the local
+// file, and any file a secret is written to, is readable by its owner only.
+mode_t config_file_mode(const fs::path& file, bool secret) {
+  struct stat st {};
+  mode_t mode = ::stat(file.c_str(), &st) == 0 ? st.st_mode & 07777 : 0644;
+  if (secret || file.filename().string() == kLocalConfigName) mode &= ~mode_t{077};
+  return mode;
+}
+
+void save_yaml_file(const fs::path& file, YAML::Node root, bool secret = false) {
   block_style(root);
   YAML::Emitter out;
   out << root;
   std::string text = root.size() == 0 ? "{}" : out.c_str();
-  write_file_atomic(file, text + "\n");
+  write_file_atomic(file, text + "\n", config_file_mode(file, secret));
 }
 
 }  // namespace
@@ -109,7 +120,7 @@ ConfigFiles ConfigFiles::standard(const fs::path& dot_dir) {
   f.global = xdg_config_home() / "mlops" / "config.yaml";
   if (!dot_dir.empty()) {
     f.repo = dot_dir / "config.yaml";
-    f.local = dot_dir / "config.local.yaml";
+    f.local = dot_dir / kLocalConfigName;
   }
   return f;
 }
@@ -208,6 +219,10 @@ std::vector<std::string> Config::names_in(const std::string& section) const {
 }
 
 void config_file_set(const fs::path& file, const std::string& key, const std::string& value) {
+  if (has_url_password(value))
+    throw Error(Errc::usage, "refusing to write " + key + " = " + without_url_passwords(value) + " to " +
+                                 file.string() + ": a password in a URL would be stored in plain text; remove it "
+                                 "from the URL and set the remote's password or token (kept in config.local.yaml)");
   YAML::Node root = load_yaml_file(file);
   auto parts = split(key, '.');
   // yaml-cpp nodes are handles: walk down by reassigning a handle to each child.
@@ -224,7 +239,8 @@ void config_file_set(const fs::path& file, const std::string& key, const std::st
   }
   chain.back()[parts.back()] = emit_ready(value);
   fs::create_directories(file.parent_path());
-  save_yaml_file(file, root);
+  const ConfigKey* spec = find_config_key(key);
+  save_yaml_file(file, root, spec && spec->secret);
 }
 
 namespace {

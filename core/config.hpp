@@ -8,10 +8,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace mlops {
+
+// The uncommitted file of credentials and machine-specific overrides.
+inline constexpr std::string_view kLocalConfigName = "config.local.yaml";
 
 enum class ConfigLevel { builtin, system, global, repo, local, env, command_line };
 std::string_view config_level_name(ConfigLevel level);

@@ -11,7 +11,9 @@
 #include "materialize.hpp"
 #include "object_store.hpp"
 #include "parallel.hpp"
+#include "tree.hpp"
 #include "tree_read.hpp"
+#include "workspace_temp.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,7 +43,7 @@ bool exists_no_follow(const fs::path& p) {
 class Staging {
  public:
   explicit Staging(const fs::path& dst) {
-    std::string pattern = (dst.parent_path() / ("." + dst.filename().string() + ".mlops-tmp.XXXXXX")).string();
+    std::string pattern = (dst.parent_path() / workspace_temp_name(dst.filename().string())).string();
     if (!::mkdtemp(pattern.data())) throw_errno("cannot create a temporary directory beside " + dst.string());
     dir_ = pattern;
   }

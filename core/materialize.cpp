@@ -12,6 +12,7 @@
 
 #include "error.hpp"
 #include "unique_fd.hpp"
+#include "workspace_temp.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,7 +35,7 @@ class TempBeside {
  public:
   TempBeside(const fs::path& dst, mode_t mode) : dst_(dst) {
     fs::path dir = dst.parent_path().empty() ? fs::path(".") : dst.parent_path();
-    std::string pattern = (dir / ("." + dst.filename().string() + ".mlops-tmp.XXXXXX")).string();
+    std::string pattern = (dir / workspace_temp_name(dst.filename().string())).string();
     int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (fd < 0) throw_errno("cannot create a temporary file beside " + dst.string());
     path_ = pattern;

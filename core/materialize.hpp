@@ -3,7 +3,7 @@
 // A workspace file appears complete or not at all: content goes to a temp
 // file beside `dst` and is renamed into place without replacing anything.
 // Workspace files are not fsynced: the cache holds the durable copy, and a
-// crash mid-checkout at worst leaves a `.NAME.mlops-tmp.*` file behind.
+// crash mid-checkout at worst leaves a temp file (workspace_temp.hpp) behind.
 #include <sys/types.h>
 
 #include <filesystem>

@@ -17,6 +17,7 @@
 #include "interrupt.hpp"
 #include "object_store.hpp"
 #include "scan_read.hpp"
+#include "workspace_temp.hpp"
 
 namespace fs = std::filesystem;
 
@@ -270,7 +271,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     batch.bytes += node.st.size;
     hand_over(kMaxBatch);
   };
-  std::vector<std::string> names;
+  std::vector<std::string> names, temps;
   auto visit_dir = [&](auto& self, Node& node, const std::string& path) -> void {
     check_interrupted();
     if (failed) return;
@@ -282,6 +283,10 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
     while (dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
+      if (is_workspace_temp_name(name)) {
+        temps.push_back(path + "/" + name);
+        continue;
+      }
       if (name.find('\n') != std::string::npos) check_entry_name(name, (abs / name).string());
       names.push_back(std::move(name));
     }
@@ -365,6 +370,7 @@ ScanResult WorkspaceScanner::scan(const std::string& rel) {
   result.hash = root.hash;
   result.size = root.size;
   result.files = root.files;
+  result.temps = std::move(temps);
   return result;
 }
 

@@ -39,6 +39,9 @@ struct ScanResult {
   // caller can compare with a recorded tree without storing anything. Empty
   // unless ScanOptions::keep_trees.
   std::unordered_map<Hash, Tree, HashHasher> trees;
+  // Leftover temp files of an interrupted checkout (workspace_temp.hpp),
+  // repo-relative: skipped, never hashed, for checkout to remove.
+  std::vector<std::string> temps;
 };
 
 struct ScanOptions {

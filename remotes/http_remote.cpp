@@ -7,11 +7,12 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
-#include "random_name.hpp"
+#include "remote_temp.hpp"
 #include "uri_codec.hpp"
 #include "xml_lite.hpp"
 
@@ -179,7 +180,7 @@ Status HttpRemote::put_file(const std::string& key, const fs::path& src) {
 }
 
 Status HttpRemote::upload(const std::string& key, BodySource& body) {
-  const std::string tmp = key + ".tmp." + random_hex16();
+  const std::string tmp = remote_temp_key(key, std::time(nullptr));
   HttpRequest put;
   put.url = url_of(tmp);
   put.body = &body;
@@ -236,13 +237,18 @@ Status HttpRemote::make_collection(const std::string& dir, int depth) {
   return failure("MKCOL", dir, got.value());
 }
 
-Result<std::vector<RemoteEntry>> HttpRemote::list(const std::string& prefix) {
+Result<std::vector<RemoteEntry>> HttpRemote::list(const std::string& prefix) { return walk(prefix, false); }
+
+Result<std::vector<RemoteEntry>> HttpRemote::list_unfinished(const std::string& prefix) { return walk(prefix, true); }
+
+// Finished keys, or (`unfinished`) only the temps of writes in progress or killed.
+Result<std::vector<RemoteEntry>> HttpRemote::walk(const std::string& prefix, bool unfinished) {
   // A prefix that is not a whole directory ("packs/ab") lists its directory
   // and keeps the keys that start with it.
   auto slash = prefix.rfind('/');
   std::string dir = slash == std::string::npos ? std::string() : prefix.substr(0, slash + 1);
   std::vector<RemoteEntry> all;
-  if (Status s = list_collection(dir, all, 0); !s.ok()) return s.failure();
+  if (Status s = list_collection(dir, all, 0, unfinished); !s.ok()) return s.failure();
   if (dir == prefix) return all;
   std::vector<RemoteEntry> out;
   for (auto& e : all)
@@ -251,7 +257,7 @@ Result<std::vector<RemoteEntry>> HttpRemote::list(const std::string& prefix) {
 }
 
 // Appends the files below `dir` (relative to the base path, "" or ending in '/').
-Status HttpRemote::list_collection(const std::string& dir, std::vector<RemoteEntry>& out, int depth) {
+Status HttpRemote::list_collection(const std::string& dir, std::vector<RemoteEntry>& out, int depth, bool unfinished) {
   if (depth > kMaxListDepth)
     return Failure{FailureKind::permanent, what("PROPFIND", dir) + ": collections nested too deeply"};
   MemorySource body(kPropfindBody);
@@ -291,10 +297,10 @@ Status HttpRemote::list_collection(const std::string& dir, std::vector<RemoteEnt
     if (!starts_with(p, self) || p.size() == self.size()) continue;  // not below this collection
     std::string name = p.substr(self.size());
     if (collection) {
-      if (Status s = list_collection(dir + name, out, depth + 1); !s.ok()) return s;
+      if (Status s = list_collection(dir + name, out, depth + 1, unfinished); !s.ok()) return s;
       continue;
     }
-    if (name.find('/') != std::string::npos || name.find(".tmp.") != std::string::npos) continue;
+    if (name.find('/') != std::string::npos || is_remote_temp_key(name) != unfinished) continue;
     uint64_t size = 0;
     std::string length = trim(r.find("getcontentlength") ? r.find("getcontentlength")->text : "");
     auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), size);

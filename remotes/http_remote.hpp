@@ -2,7 +2,7 @@
 // A remote on an HTTP(S) server (`http(s)://host[:port]/path`). Reads are
 // plain GET/HEAD with Range; writes and listings use WebDAV (RFC 4918):
 //
-//   put     PUT <key>.tmp.<random>, then MOVE to <key> with Overwrite: F
+//   put     PUT <key>.tmp.<time>-<random> (remote_temp.hpp), then MOVE to <key> with Overwrite: F
 //           (412 = the key exists = success, the temp is deleted); a 409
 //           (or nginx's 500) to the PUT means a missing parent: MKCOL the
 //           parents, PUT again
@@ -29,6 +29,7 @@ class HttpRemote final : public Remote {
   const RemoteProperties& properties() const override { return props_; }
   Result<std::vector<bool>> exists(const std::vector<std::string>& keys) override;
   Result<std::vector<RemoteEntry>> list(const std::string& prefix) override;
+  Result<std::vector<RemoteEntry>> list_unfinished(const std::string& prefix) override;
   Result<std::string> get_bytes(const std::string& key, std::optional<ByteRange> range) override;
   Status get_file(const std::string& key, const std::filesystem::path& dst, uint64_t resume_from) override;
   Status put_bytes(const std::string& key, std::string_view data) override;
@@ -43,7 +44,8 @@ class HttpRemote final : public Remote {
   Failure failure(const std::string& op, const std::string& key, const HttpResponse& resp) const;
   Status upload(const std::string& key, BodySource& body);
   Status make_collection(const std::string& dir, int depth);
-  Status list_collection(const std::string& dir, std::vector<RemoteEntry>& out, int depth);
+  Result<std::vector<RemoteEntry>> walk(const std::string& prefix, bool unfinished);
+  Status list_collection(const std::string& dir, std::vector<RemoteEntry>& out, int depth, bool unfinished);
 
   std::string name_;
   std::string origin_;     // scheme://host[:port]

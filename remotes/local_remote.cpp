@@ -10,6 +10,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/unique_fd.hpp"
+#include "remote_temp.hpp"
 
 namespace fs = std::filesystem;
 
@@ -41,7 +42,13 @@ Result<std::vector<bool>> LocalRemote::exists(const std::vector<std::string>& ke
   return out;
 }
 
-Result<std::vector<RemoteEntry>> LocalRemote::list(const std::string& prefix) {
+Result<std::vector<RemoteEntry>> LocalRemote::list(const std::string& prefix) { return walk(prefix, false); }
+
+Result<std::vector<RemoteEntry>> LocalRemote::list_unfinished(const std::string& prefix) { return walk(prefix, true); }
+
+// Finished keys, or (`unfinished`) only the temps of writes in progress or
+// killed, with their mtimes.
+Result<std::vector<RemoteEntry>> LocalRemote::walk(const std::string& prefix, bool unfinished) {
   std::vector<RemoteEntry> out;
   std::error_code ec;
   fs::path dir = root_ / prefix;
@@ -49,9 +56,11 @@ Result<std::vector<RemoteEntry>> LocalRemote::list(const std::string& prefix) {
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
-    std::string name = it->path().filename().string();
-    if (name.find(".tmp.") != std::string::npos) continue;  // someone's unfinished write
-    out.push_back({it->path().lexically_relative(root_).string(), static_cast<uint64_t>(it->file_size(ec))});
+    std::string key = it->path().lexically_relative(root_).string();
+    if (is_remote_temp_key(key) != unfinished) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0) continue;  // removed meanwhile
+    out.push_back({key, static_cast<uint64_t>(st.st_size), unfinished ? static_cast<int64_t>(st.st_mtime) : 0});
   }
   if (ec) return classify("cannot list " + prefix, ec.value());
   return out;

@@ -16,6 +16,7 @@ class LocalRemote final : public Remote {
   const RemoteProperties& properties() const override { return props_; }
   Result<std::vector<bool>> exists(const std::vector<std::string>& keys) override;
   Result<std::vector<RemoteEntry>> list(const std::string& prefix) override;
+  Result<std::vector<RemoteEntry>> list_unfinished(const std::string& prefix) override;
   Result<std::string> get_bytes(const std::string& key, std::optional<ByteRange> range) override;
   Status get_file(const std::string& key, const std::filesystem::path& dst, uint64_t resume_from) override;
   Status put_bytes(const std::string& key, std::string_view data) override;
@@ -24,6 +25,7 @@ class LocalRemote final : public Remote {
 
  private:
   Failure classify(const std::string& what, int err) const;
+  Result<std::vector<RemoteEntry>> walk(const std::string& prefix, bool unfinished);
   std::filesystem::path root_;
   RemoteProperties props_;
 };

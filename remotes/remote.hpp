@@ -10,6 +10,7 @@
 //   runs/ab/<key>           a run-cache entry (core/run_cache.hpp)
 //   locks/<16 hex>          a push's or gc's lock object (remote_lock.hpp)
 //   tmp/doctor-<16 hex>     `mlops doctor`'s probe, deleted right after
+//   *.tmp.*                 an unfinished write (remote_temp.hpp), never listed
 //
 // Only content-addressed keys (sha256/, packs/) are ever deleted by gc
 // (remote_gc.hpp); the others belong to the commands that write them.
@@ -37,6 +38,7 @@ struct ByteRange {
 struct RemoteEntry {
   std::string key;
   uint64_t size = 0;
+  int64_t mtime = 0;  // seconds since the epoch, where list_unfinished() knows it; else 0
 };
 
 struct RemoteProperties {
@@ -55,8 +57,15 @@ class Remote {
   // For each key, whether it exists (one answer per key, in order).
   virtual Result<std::vector<bool>> exists(const std::vector<std::string>& keys) = 0;
   // Every key under `prefix` (a "directory" such as "packs/"), with sizes.
-  // An absent prefix is an empty list, not a failure.
+  // An absent prefix is an empty list, not a failure. Unfinished writes
+  // (remote_temp.hpp) are left out.
   virtual Result<std::vector<RemoteEntry>> list(const std::string& prefix) = 0;
+  // Only the unfinished writes under `prefix`, for gc to remove old ones. A
+  // backend that leaves none (S3 writes a key in one request) keeps this.
+  virtual Result<std::vector<RemoteEntry>> list_unfinished(const std::string& prefix) {
+    (void)prefix;
+    return std::vector<RemoteEntry>{};
+  }
   // The bytes of a key, or of a range of it.
   virtual Result<std::string> get_bytes(const std::string& key, std::optional<ByteRange> range = {}) = 0;
   // Streams a key into `dst`, appending from byte `resume_from` (the size of

@@ -16,6 +16,10 @@ Result<std::vector<RemoteEntry>> ForwardingRemote::list(const std::string& prefi
   return guarded<std::vector<RemoteEntry>>([&] { return inner_->list(prefix); });
 }
 
+Result<std::vector<RemoteEntry>> ForwardingRemote::list_unfinished(const std::string& prefix) {
+  return guarded<std::vector<RemoteEntry>>([&] { return inner_->list_unfinished(prefix); });
+}
+
 Result<std::string> ForwardingRemote::get_bytes(const std::string& key, std::optional<ByteRange> range) {
   return guarded<std::string>([&] { return inner_->get_bytes(key, range); });
 }

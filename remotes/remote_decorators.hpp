@@ -19,6 +19,7 @@ class ForwardingRemote : public Remote {
   const RemoteProperties& properties() const override { return inner_->properties(); }
   Result<std::vector<bool>> exists(const std::vector<std::string>& keys) override;
   Result<std::vector<RemoteEntry>> list(const std::string& prefix) override;
+  Result<std::vector<RemoteEntry>> list_unfinished(const std::string& prefix) override;
   Result<std::string> get_bytes(const std::string& key, std::optional<ByteRange> range) override;
   Status get_file(const std::string& key, const std::filesystem::path& dst, uint64_t resume_from) override;
   Status put_bytes(const std::string& key, std::string_view data) override;

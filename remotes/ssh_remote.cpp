@@ -7,12 +7,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "core/error.hpp"
 #include "core/paths.hpp"
 #include "core/text.hpp"
 #include "core/unique_fd.hpp"
-#include "random_name.hpp"
+#include "remote_temp.hpp"
 
 namespace fs = std::filesystem;
 
@@ -134,7 +135,12 @@ Result<std::vector<bool>> SshRemote::exists(const std::vector<std::string>& keys
   return out;
 }
 
-Result<std::vector<RemoteEntry>> SshRemote::list(const std::string& prefix) {
+Result<std::vector<RemoteEntry>> SshRemote::list(const std::string& prefix) { return walk(prefix, false); }
+
+Result<std::vector<RemoteEntry>> SshRemote::list_unfinished(const std::string& prefix) { return walk(prefix, true); }
+
+// Finished keys, or (`unfinished`) only the temps of writes in progress or killed.
+Result<std::vector<RemoteEntry>> SshRemote::walk(const std::string& prefix, bool unfinished) {
   std::string start = prefix;
   while (!start.empty() && start[0] == '/') start.erase(0, 1);
   if (!start.empty() && start.back() != '/') start += '/';
@@ -161,7 +167,7 @@ Result<std::vector<RemoteEntry>> SshRemote::list(const std::string& prefix) {
                           "' (the server must send `ls -l` style long names, as OpenSSH does)");
       if (entry->name == "." || entry->name == "..") continue;
       if (entry->type == 'd') pending.push_back(dir + entry->name + "/");
-      else if (entry->type == '-' && entry->name.find(".tmp.") == std::string::npos)  // skip unfinished writes
+      else if (entry->type == '-' && is_remote_temp_key(entry->name) == unfinished)
         out.push_back({dir + entry->name, entry->size});
     }
   }
@@ -256,7 +262,7 @@ size_t read_from_source(char* buf, size_t size, size_t n, void* p) {
 
 Status SshRemote::upload(const std::string& key, uint64_t size, const Reader& read) {
   if (auto bad = invalid_key(key)) return invalid(*bad);
-  std::string temp = key + ".tmp." + random_hex16();
+  std::string temp = remote_temp_key(key, std::time(nullptr));
   auto s = lease();
   Source source{&read, {}};
   SList publish;

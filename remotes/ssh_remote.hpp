@@ -29,7 +29,7 @@
 // an SFTP rename publishes them. OpenSSH's sftp-server cannot rename onto an
 // existing file, so when the rename fails and the key exists, the write is a
 // success (content-addressed: same name, same bytes) and the temp is
-// removed. A crash leaves only `.tmp.` files, which list() skips.
+// removed. A crash leaves only temp files (remote_temp.hpp), which list() skips.
 //
 // list() walks directories; names and sizes come from the server's long
 // listing (`ls -l` style lines, which OpenSSH and most servers send), so a
@@ -58,6 +58,7 @@ class SshRemote final : public Remote {
   const RemoteProperties& properties() const override { return props_; }
   Result<std::vector<bool>> exists(const std::vector<std::string>& keys) override;
   Result<std::vector<RemoteEntry>> list(const std::string& prefix) override;
+  Result<std::vector<RemoteEntry>> list_unfinished(const std::string& prefix) override;
   Result<std::string> get_bytes(const std::string& key, std::optional<ByteRange> range) override;
   Status get_file(const std::string& key, const std::filesystem::path& dst, uint64_t resume_from) override;
   Status put_bytes(const std::string& key, std::string_view data) override;
@@ -72,6 +73,7 @@ class SshRemote final : public Remote {
 
   using Reader = std::function<size_t(char*, size_t)>;
   Status upload(const std::string& key, uint64_t size, const Reader& read);
+  Result<std::vector<RemoteEntry>> walk(const std::string& prefix, bool unfinished);
   Result<bool> stat_key(SshSession& s, const std::string& key);
   CURLcode run_command(SshSession& s, const std::string& command);
   std::string path_of(const std::string& key) const;

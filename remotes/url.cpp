@@ -5,12 +5,13 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/url_userinfo.hpp"
 
 namespace mlops {
 namespace {
 
 Error bad(const std::string& url, const std::string& why) {
-  return Error(Errc::usage, "invalid remote URL '" + url + "': " + why);
+  return Error(Errc::usage, "invalid remote URL '" + without_url_passwords(url) + "': " + why);
 }
 
 int parse_port(const std::string& url, const std::string& s) {
@@ -25,7 +26,7 @@ int parse_port(const std::string& url, const std::string& s) {
 
 RemoteUrl parse_remote_url(const std::string& url) {
   RemoteUrl r;
-  r.text = url;
+  r.text = without_url_passwords(url);
   if (url.empty()) throw bad(url, "empty");
   if (url.find_first_of("\r\n") != std::string::npos || url.find('\0') != std::string::npos)
     throw bad(url, "contains a control character");

@@ -15,7 +15,7 @@ struct RemoteUrl {
   std::string host;    // bucket for s3
   int port = 0;        // 0: the scheme's default
   std::string path;    // absolute for file and ssh; prefix (no leading /) for s3
-  std::string text;    // as written, for messages
+  std::string text;    // as written less any password (core/url_userinfo.hpp), for messages
 };
 
 RemoteUrl parse_remote_url(const std::string& url);

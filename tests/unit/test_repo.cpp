@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/repo.hpp"
@@ -12,6 +13,43 @@
 using namespace mlops;
 using mlops::test::TempDir;
 namespace fs = std::filesystem;
+
+namespace {
+// Another process holding the lock `file`, recording `command`, until killed.
+class HeldElsewhere {
+ public:
+  HeldElsewhere(const fs::path& file, const std::string& command) {
+    REQUIRE(::pipe(ready_) == 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      RepoLock held(file, std::chrono::seconds(1), "the repository", {command, {}});
+      char c = 'x';
+      [[maybe_unused]] auto n = ::write(ready_[1], &c, 1);
+      ::sleep(3);
+      ::_exit(0);
+    }
+    char c;
+    REQUIRE(::read(ready_[0], &c, 1) == 1);
+  }
+  ~HeldElsewhere() {
+    release();
+    ::close(ready_[0]);
+    ::close(ready_[1]);
+  }
+  // The kernel releases a dead holder's lock.
+  void release() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  int ready_[2] = {-1, -1};
+  pid_t pid_ = 0;
+};
+}  // namespace
 
 TEST_CASE("init without git needs --no-git; discovery walks up", "[repo]") {
   TempDir d;
@@ -39,26 +77,28 @@ TEST_CASE("outside a repository is Errc::not_a_repo", "[repo]") {
   }
 }
 
+TEST_CASE("a process waiting for the repository lock is told who holds it, once", "[repo]") {
+  TempDir d;
+  HeldElsewhere holder(d / "lock", "mlops checkout");
+  std::vector<LockHolder> told;
+  LockWaitOptions wait{"mlops add", [&](const LockHolder& h) { told.push_back(h); }, std::chrono::milliseconds(100)};
+  CHECK_THROWS_WITH(RepoLock(d / "lock", std::chrono::milliseconds(600), "the repository", wait),
+                    Catch::Contains("(mlops checkout) on host "));
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].pid == std::to_string(holder.pid()));
+  CHECK(told[0].command == "mlops checkout");
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  CHECK(told[0].host == host);
+  CHECK(told[0].describe() == "pid " + std::to_string(holder.pid()) + " (mlops checkout) on host " + host);
+}
+
 TEST_CASE("the repository lock says who holds it", "[repo]") {
   TempDir d;
   auto lock_file = d / "lock";
-  int ready[2];
-  REQUIRE(::pipe(ready) == 0);
-  pid_t child = ::fork();
-  if (child == 0) {
-    RepoLock held(lock_file, std::chrono::seconds(1));
-    char c = 'x';
-    [[maybe_unused]] auto n = ::write(ready[1], &c, 1);
-    ::sleep(3);
-    ::_exit(0);
-  }
-  char c;
-  REQUIRE(::read(ready[0], &c, 1) == 1);
+  HeldElsewhere holder(lock_file, "");
   CHECK_THROWS_WITH(RepoLock(lock_file, std::chrono::milliseconds(200)),
-                    Catch::Contains("pid " + std::to_string(child)));
-  ::kill(child, SIGKILL);  // the kernel releases a dead holder's lock
-  ::waitpid(child, nullptr, 0);
+                    Catch::Contains("pid " + std::to_string(holder.pid())));
+  holder.release();
   CHECK_NOTHROW(RepoLock(lock_file, std::chrono::milliseconds(500)));
-  ::close(ready[0]);
-  ::close(ready[1]);
 }
