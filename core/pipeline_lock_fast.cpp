@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "text.hpp"
+#include "workspace_path.hpp"
 #include "yaml_json.hpp"
 
 namespace mlops {
@@ -131,7 +132,7 @@ class Reader {
         auto [k, v] = *kv;
         if (k == "path") {
           auto s = string_value(v);
-          if (!s) return false;
+          if (!s || unsafe_workspace_path(*s)) return false;  // the general reader names the error
           o.path = *s;
           have_path = true;
         } else if (k == "hash") {
