@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include "confined_dirs.hpp"
 #include "error.hpp"
 #include "git_repo.hpp"
 #include "gitignore.hpp"
 #include "pipeline_lock.hpp"
 #include "text.hpp"
+#include "workspace_path.hpp"
 
 namespace fs = std::filesystem;
 
@@ -18,9 +20,11 @@ Adder::Adder(Workspace& ws, Progress* progress)
 void Adder::check_addable(const std::string& rel) const {
   const fs::path& root = ws_.repo().root();
   fs::path p(rel);
-  for (const auto& part : p)
-    if (part == ".mlops" || part == ".git")
-      throw Error(Errc::usage, "cannot track '" + rel + "': it is inside " + part.string() + "/");
+  if (auto why = unsafe_workspace_path(rel)) throw Error(Errc::usage, "cannot track '" + shown_path(rel) + "': " + *why);
+  // The pointer and .gitignore are written beside `rel`: a symlink on the way
+  // would put them, and take the data, outside the repository.
+  if (!ConfinedDirs(root).open(p.parent_path().string(), false))
+    throw Error(Errc::usage, "cannot track '" + rel + "': it does not exist");
   if (rel.ends_with(kPointerSuffix))
     throw Error(Errc::usage, "cannot track '" + rel + "': it is a pointer file; name the path it points to");
   for (fs::path a = p.parent_path(); !a.empty(); a = a.parent_path())

@@ -1,5 +1,6 @@
 #include "checkout.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,7 +13,9 @@
 #include "materialize.hpp"
 #include "object_store.hpp"
 #include "parallel.hpp"
+#include "scan_read.hpp"
 #include "tree_read.hpp"
+#include "workspace_path.hpp"
 #include "workspace_scan.hpp"
 #include "workspace_temp.hpp"
 
@@ -20,12 +23,6 @@ namespace fs = std::filesystem;
 
 namespace mlops {
 namespace {
-
-void remove_path(const fs::path& p) {
-  std::error_code ec;
-  fs::remove_all(p, ec);
-  if (ec) throw Error(Errc::failure, "cannot remove " + p.string() + ": " + ec.message());
-}
 
 bool is_real_dir(const fs::path& p) {
   std::error_code ec;
@@ -51,7 +48,7 @@ void refuse_kind_conflicts(std::span<const std::string> refused, const std::set<
 }  // namespace
 
 Checkout::Checkout(fs::path repo_root, ObjectStore& store, StateIndex& state, CheckoutOptions options)
-    : root_(std::move(repo_root)), store_(store), state_(state), opt_(std::move(options)) {}
+    : root_(std::move(repo_root)), store_(store), state_(state), opt_(std::move(options)), dirs_(root_) {}
 
 void Checkout::collect_all(const TreeRef& ref, const std::string& path, std::vector<Job>& jobs,
                            std::vector<std::string>& dirs) {
@@ -102,19 +99,22 @@ void Checkout::plan(const std::vector<FileChange>& changes, const std::string& r
   // name and the other way round.
   std::sort(doomed.rbegin(), doomed.rend());
   for (const auto& d : doomed) {
-    remove_path(root_ / d);
+    dirs_.remove(d);
     stats_.deleted++;
     // Directories emptied by the deletion go too; the target's are recreated.
     for (fs::path p = fs::path(d).parent_path(); p.string().size() > rel.size(); p = p.parent_path())
-      if (::rmdir((root_ / p).c_str()) != 0) break;
+      if (!dirs_.remove_empty_dir(p.string())) break;
   }
   // A directory becoming a file: all it held was deleted above (saved, or
   // forced), and what is left are empty directories and temps.
   for (const auto& j : jobs)
-    if (is_real_dir(root_ / j.path)) remove_path(root_ / j.path);
+    if (is_real_dir(root_ / j.path)) dirs_.remove(j.path);
 }
 
 void Checkout::apply(const std::string& rel, const TreeRef& target) {
+  // Readers already refuse unsafe paths; this is the last gate before writing.
+  check_workspace_path(rel, "checkout", Errc::usage);
+  dirs_.open(fs::path(rel).parent_path().string(), false);  // refuses a symlink on the way to `rel`
   std::vector<Job> jobs;
   std::vector<std::string> dirs;
   // What an interrupted checkout left is removed first (DESIGN §9.2).
@@ -139,31 +139,41 @@ void Checkout::apply(const std::string& rel, const TreeRef& target) {
       plan(diff_trees(load, TreeRef{now.kind, now.hash, now.size}, target, rel), rel, jobs, dirs);
     }
   }
-  for (const auto& d : dirs) fs::create_directories(root_ / d);
+  for (const auto& d : dirs) dirs_.open(d, true);
   run_jobs(jobs);
   state_.flush();
 }
 
 void Checkout::materialize(const Job& job, std::string& link_used) {
+  fs::path rel(job.path);
+  std::string name = rel.filename().string();
+  if (auto why = unsafe_component(name))
+    throw Error(Errc::usage, "refusing to write " + (root_ / shown_path(job.path)).string() + ": " + *why);
+  ConfinedDirs::Dir dir = dirs_.open(rel.parent_path().string(), true);
+  int dfd = dir->get();
   fs::path dst = root_ / job.path;
-  fs::create_directories(dst.parent_path());
   // A replacement is built beside the old file and renamed over it.
-  fs::path tmp = job.replace ? dst.parent_path() / workspace_temp_name(dst.filename().string(), "new") : dst;
-  if (job.replace) remove_path(tmp);
+  std::string tmp = job.replace ? workspace_temp_name(name, "new") : name;
+  FileAt at(dfd, tmp, dst.parent_path() / tmp);
+  if (job.replace) remove_all_at(dfd, tmp, at.shown);
   if (job.kind == EntryKind::link) {
     std::string target = store_.get_bytes(job.hash);
-    if (::symlink(target.c_str(), tmp.c_str()) != 0) throw_errno("cannot create link " + dst.string());
+    if (::symlinkat(target.c_str(), dfd, tmp.c_str()) != 0) throw_errno("cannot create link " + dst.string());
     link_used = "symlink";
   } else {
     mode_t mode = new_file_mode(job.kind == EntryKind::exec);
-    link_used = store_.materialize(job.hash, tmp, opt_.link_types, mode);
+    link_used = store_.materialize(job.hash, at, opt_.link_types, mode);
   }
   if (job.replace) {
-    std::error_code ec;
-    if (fs::is_directory(dst, ec) && !fs::is_symlink(dst, ec)) remove_path(dst);
-    if (::rename(tmp.c_str(), dst.c_str()) != 0) throw_errno("cannot replace " + dst.string());
+    struct stat st {};
+    if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+      remove_all_at(dfd, name, dst);
+      dirs_.forget(job.path);
+    }
+    if (::renameat(dfd, tmp.c_str(), dfd, name.c_str()) != 0) throw_errno("cannot replace " + dst.string());
   }
-  if (auto st = stat_file(dst)) state_.record(job.path, *st, job.hash);
+  struct stat st {};
+  if (::fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) state_.record(job.path, to_file_stat(st), job.hash);
 }
 
 void Checkout::run_jobs(std::vector<Job>& jobs) {

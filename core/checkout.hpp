@@ -5,13 +5,16 @@
 // is never overwritten or deleted without `force`; such files are listed in
 // `refused` and left alone while everything else is brought up to date.
 // Replacements are written beside the target and renamed over it, so a crash
-// leaves either the old or the new file, never a partial one.
+// leaves either the old or the new file, never a partial one. Nothing is
+// written outside the repository: paths are checked by workspace_path.hpp's
+// rule and resolved by ConfinedDirs, which never follows a symlink.
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "confined_dirs.hpp"
 #include "progress.hpp"
 #include "state_index.hpp"
 #include "tree_diff.hpp"
@@ -63,6 +66,7 @@ class Checkout {
   StateIndex& state_;
   CheckoutOptions opt_;
   CheckoutStats stats_;
+  ConfinedDirs dirs_;  // every write and removal goes through it
 };
 
 }  // namespace mlops

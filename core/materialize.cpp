@@ -26,46 +26,46 @@ bool unsupported(int err) {
          err == ENOSYS;
 }
 
-[[noreturn]] void exists_error(const fs::path& dst) {
+[[noreturn]] void exists_error(const FileAt& dst) {
   throw Error(Errc::failure, "cannot create " + dst.string() + ": it already exists");
 }
 
 // A temp file beside `dst`, removed unless published.
 class TempBeside {
  public:
-  TempBeside(const fs::path& dst, mode_t mode) : dst_(dst) {
-    fs::path dir = dst.parent_path().empty() ? fs::path(".") : dst.parent_path();
-    std::string pattern = (dir / workspace_temp_name(dst.filename().string())).string();
-    int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
-    if (fd < 0) throw_errno("cannot create a temporary file beside " + dst.string());
-    path_ = pattern;
-    fd_ = UniqueFd(fd);
-    if (::fchmod(fd, mode) != 0) throw_errno("cannot set the mode of " + path_.string());
+  TempBeside(const FileAt& dst, mode_t mode) : dst_(dst) {
+    fs::path dir = fs::path(dst.name).parent_path();
+    name_ = (dir / workspace_temp_name(fs::path(dst.name).filename().string())).string();
+    fd_ = create_temp_at(dst.dir, name_);
+    if (!fd_) throw_errno("cannot create a temporary file beside " + dst.string());
+    shown_ = dst.shown.parent_path() / fs::path(name_).filename();
+    if (::fchmod(fd_.get(), mode) != 0) throw_errno("cannot set the mode of " + shown_.string());
   }
   ~TempBeside() {
-    if (!published_) ::unlink(path_.c_str());
+    if (!published_) ::unlinkat(dst_.dir, name_.c_str(), 0);
   }
   int fd() const { return fd_.get(); }
-  const fs::path& path() const { return path_; }
+  const fs::path& path() const { return shown_; }
 
   void publish() {
     fd_.reset();
-    if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, dst_.c_str(), RENAME_NOREPLACE) == 0) {
+    if (::renameat2(dst_.dir, name_.c_str(), dst_.dir, dst_.name.c_str(), RENAME_NOREPLACE) == 0) {
       published_ = true;
       return;
     }
     if (errno == EEXIST) exists_error(dst_);
     if (errno != EINVAL && errno != ENOSYS) throw_errno("cannot create " + dst_.string());
     // The filesystem lacks RENAME_NOREPLACE: link() also refuses to replace.
-    if (::link(path_.c_str(), dst_.c_str()) != 0) {
+    if (::linkat(dst_.dir, name_.c_str(), dst_.dir, dst_.name.c_str(), 0) != 0) {
       if (errno == EEXIST) exists_error(dst_);
       throw_errno("cannot create " + dst_.string());
     }
   }
 
  private:
-  fs::path dst_;
-  fs::path path_;
+  FileAt dst_;
+  std::string name_;  // relative to dst_.dir
+  fs::path shown_;
   UniqueFd fd_;
   bool published_ = false;
 };
@@ -96,7 +96,7 @@ bool no_exec(mode_t mode, std::string& why) {
   return false;
 }
 
-bool link_result(int rc, const fs::path& dst, std::string& why) {
+bool link_result(int rc, const FileAt& dst, std::string& why) {
   if (rc == 0) return true;
   int err = errno;
   if (err == EEXIST) exists_error(dst);
@@ -117,15 +117,15 @@ mode_t new_file_mode(bool executable) {
   return (executable ? 0777 : 0666) & ~mask;
 }
 
-void write_new_file(const fs::path& dst, std::string_view data, mode_t mode) {
+void write_new_file(const FileAt& dst, std::string_view data, mode_t mode) {
   TempBeside tmp(dst, mode);
   write_all(tmp.fd(), data.data(), data.size(), tmp.path());
   tmp.publish();
 }
 
-bool place_file(const std::string& type, const fs::path& src, const fs::path& dst, mode_t mode, std::string& why) {
+bool place_file(const std::string& type, const fs::path& src, const FileAt& dst, mode_t mode, std::string& why) {
   if (type == "reflink" || type == "copy") {
-    if (::access(dst.c_str(), F_OK) == 0) exists_error(dst);
+    if (::faccessat(dst.dir, dst.name.c_str(), F_OK, AT_SYMLINK_NOFOLLOW) == 0) exists_error(dst);
     UniqueFd in = open_read(src);
     TempBeside tmp(dst, mode);
     if (type == "reflink") {
@@ -136,16 +136,17 @@ bool place_file(const std::string& type, const fs::path& src, const fs::path& ds
         return false;
       }
     } else {
-      copy_fd(in.get(), tmp.fd(), src, dst);
+      copy_fd(in.get(), tmp.fd(), src, dst.shown);
     }
     tmp.publish();
     return true;
   }
-  if (type == "hardlink") return no_exec(mode, why) && link_result(::link(src.c_str(), dst.c_str()), dst, why);
+  if (type == "hardlink")
+    return no_exec(mode, why) && link_result(::linkat(AT_FDCWD, src.c_str(), dst.dir, dst.name.c_str(), 0), dst, why);
   if (type == "symlink") {
     if (!no_exec(mode, why)) return false;
     fs::path target = src.is_absolute() ? src : fs::absolute(src);
-    return link_result(::symlink(target.c_str(), dst.c_str()), dst, why);
+    return link_result(::symlinkat(target.c_str(), dst.dir, dst.name.c_str()), dst, why);
   }
   throw Error(Errc::usage, "unknown link type '" + type + "' (expected reflink, hardlink, symlink or copy)");
 }

@@ -307,7 +307,7 @@ std::string ObjectStore::get_bytes(const Hash& hash) const {
   return data;
 }
 
-std::string ObjectStore::materialize(const Hash& hash, const fs::path& dst, const std::vector<std::string>& link_types,
+std::string ObjectStore::materialize(const Hash& hash, const FileAt& dst, const std::vector<std::string>& link_types,
                                      mode_t mode) const {
   static const std::vector<std::string> known = {"reflink", "hardlink", "symlink", "copy"};
   for (const auto& t : link_types)

@@ -47,6 +47,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "confined_dirs.hpp"
 #include "digest.hpp"
 #include "pack_file.hpp"
 #include "progress.hpp"
@@ -114,9 +115,9 @@ class ObjectStore {
   // always written out ("copy"). `mode` applies to reflink and copy;
   // hardlink and symlink share the cache file's read-only mode, so they are
   // skipped when `mode` asks for an executable bit. Nothing partial is ever
-  // visible at `dst`.
-  std::string materialize(const Hash& hash, const std::filesystem::path& dst,
-                          const std::vector<std::string>& link_types, mode_t mode) const;
+  // visible at `dst`, a path or a name in a directory ConfinedDirs opened.
+  std::string materialize(const Hash& hash, const FileAt& dst, const std::vector<std::string>& link_types,
+                          mode_t mode) const;
 
   // Where a loose object lives, if it is loose. Unchecked: hand its bytes
   // on through checked_loose() or read_checked().

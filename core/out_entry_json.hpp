@@ -10,8 +10,9 @@
 namespace mlops {
 
 nlohmann::json out_entry_json(const PointerOut& out);
-// Throws nlohmann::json exceptions or Error(usage) on a malformed entry;
-// callers wrap them into an error naming their file.
+// Throws nlohmann::json exceptions or Error(usage) on a malformed entry or a
+// path workspace_path.hpp calls unsafe; callers wrap them into an
+// Error(integrity) naming their file.
 PointerOut parse_out_entry_json(const nlohmann::json& entry);
 
 }  // namespace mlops

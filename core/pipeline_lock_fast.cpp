@@ -8,6 +8,7 @@
 
 #include "error.hpp"
 #include "text.hpp"
+#include "workspace_path.hpp"
 #include "yaml_json.hpp"
 #include "yaml_load.hpp"
 
@@ -140,7 +141,7 @@ class Reader {
         if (!seen.insert(k).second) return false;
         if (k == "path") {
           auto s = string_value(v);
-          if (!s) return false;
+          if (!s || unsafe_workspace_path(*s)) return false;  // the general reader names the error
           o.path = *s;
           have_path = true;
         } else if (k == "hash") {

@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "pipeline_vars.hpp"
 #include "text.hpp"
+#include "workspace_path.hpp"
 #include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
@@ -162,7 +163,9 @@ class Parser {
     while (s.size() > 1 && s.back() == '/') s.pop_back();
     if (p.empty() || fs::path(p).is_absolute() || s == ".." || s.starts_with("../"))
       throw bad(n, stage, "path '" + p + "' must be relative and stay inside the repository");
-    return s == "." ? "" : s;
+    if (s == ".") return "";
+    if (auto why = unsafe_workspace_path(s)) throw bad(n, stage, "unsafe path '" + shown_path(p) + "': " + *why);
+    return s;
   }
 
   PipelineVars::Scope params_scope(const std::string& file) const {

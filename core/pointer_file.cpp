@@ -7,6 +7,7 @@
 #include "atomic_file.hpp"
 #include "out_entry_yaml.hpp"
 #include "error.hpp"
+#include "workspace_path.hpp"
 #include "yaml_load.hpp"
 
 namespace fs = std::filesystem;
@@ -28,12 +29,11 @@ uint64_t as_count(const std::string& origin, const YAML::Node& n, const char* ke
   return std::stoull(s);
 }
 
-// A pointer's path must stay next to the pointer: no absolute paths, no "..".
+// A pointer's path stays below the pointer's directory, a lock's below the
+// repository root: both follow the one rule of workspace_path.hpp.
 void check_path(const std::string& origin, const YAML::Node& n, const std::string& path, std::string_view file_kind) {
-  fs::path p(path);
-  bool ok = !path.empty() && p.is_relative();
-  for (const auto& part : p) ok = ok && part != ".." && part != ".";
-  if (!ok) throw bad(origin, n.Mark(), "path '" + path + "' must be relative and stay in its directory", file_kind);
+  if (auto why = unsafe_workspace_path(path))
+    throw bad(origin, n.Mark(), "unsafe path '" + shown_path(path) + "': " + *why, file_kind);
 }
 
 }  // namespace

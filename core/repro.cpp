@@ -1,11 +1,13 @@
 #include "repro.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
 
 #include "checkout.hpp"
+#include "confined_dirs.hpp"
 #include "error.hpp"
 #include "gitignore.hpp"
 #include "interrupt.hpp"
@@ -192,9 +194,10 @@ class ReproRun {
     if (opt_.run_cache && !s.always_changed && !opt_.force && restore(i, now)) return;
 
     obs_.stage_started(s, r.reasons);
+    ConfinedDirs dirs(root_);  // outs are cleared and their directories made without following a symlink
     for (const auto& o : s.outs) {
-      if (!o.persist) fs::remove_all(root_ / o.path);
-      fs::create_directories((root_ / o.path).parent_path());
+      if (!o.persist) dirs.remove(o.path);
+      dirs.open(fs::path(o.path).parent_path().string(), true);
     }
     snapshots_[i] = std::move(now);
     phase_[i] = Phase::running;
@@ -291,16 +294,27 @@ class ReproRun {
     obs_.stage_finished(r);
   }
 
+  // A run-cache entry restores the outs its stage declares and nothing else:
+  // one from a shared remote that names another path (a source file, say) is
+  // crafted, and is refused before anything is written.
+  static void check_restorable(const Stage& s, const RunCacheEntry& hit) {
+    for (const auto& o : hit.outs) {
+      bool declared = std::any_of(s.outs.begin(), s.outs.end(), [&](const StageOut& d) { return d.path == o.path; });
+      if (!declared)
+        throw Error(Errc::integrity, "run-cache entry of stage '" + s.name + "' restores '" + o.path +
+                                         "', which is not one of its outs");
+    }
+  }
+
   // A run-cache hit whose objects are (or can be made) local: check the outs
   // out and record the stage as if it had run.
   bool restore(size_t i, const StageSnapshot& now) {
     StageReport& r = reports_[i];
     std::optional<RunCacheEntry> hit = run_cache_.find(r.run_cache_key);
-    if (!hit && remote_) {
-      hit = remote_->find(r.run_cache_key);
-      if (hit) run_cache_.save(r.run_cache_key, *hit);
-    }
+    bool fetched = !hit && remote_ && (hit = remote_->find(r.run_cache_key));
     if (!hit) return false;
+    check_restorable(p_.stages[i], *hit);
+    if (fetched) run_cache_.save(r.run_cache_key, *hit);
     bool local = true;
     for (const auto& o : hit->outs) local = local && ws_.store().contains(o.hash);
     if (!local && !(remote_ && remote_->fetch(hit->outs))) return false;

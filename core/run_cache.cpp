@@ -34,8 +34,9 @@ RunCacheEntry parse_run_cache_entry(const std::string& text, const std::string& 
     e.stage = j.at("stage").get<std::string>();
     for (const auto& o : j.at("outs")) e.outs.push_back(parse_out_entry_json(o));
     return e;
-  } catch (const Error&) {
-    throw;
+  } catch (const Error& ex) {
+    if (ex.code() == Errc::integrity) throw;
+    throw Error(Errc::integrity, origin + ": malformed run-cache entry: " + ex.what());
   } catch (const std::exception& ex) {
     throw Error(Errc::integrity, origin + ": malformed run-cache entry: " + ex.what());
   }
